@@ -1,0 +1,1 @@
+"""Tables, engine, repositories and the embedded PostgreSQL: everything that speaks SQL."""

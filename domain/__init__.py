@@ -1,0 +1,1 @@
+"""Business rules in plain Python: no framework, no database, nothing of ours."""

@@ -1,0 +1,41 @@
+"""Alembic environment: async, driven by db.migrate (which passes the URL in)."""
+
+import asyncio
+
+from alembic import context
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from db.engine import async_url
+from db.tables import metadata
+
+config = context.config
+
+
+def _run(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        compare_type=True,
+        compare_server_default=False,
+        transaction_per_migration=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _main() -> None:
+    engine = create_async_engine(async_url(config.get_main_option("sqlalchemy.url")))
+    async with engine.connect() as conn:
+        await conn.run_sync(_run)
+        await conn.commit()
+    await engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("offline migrations are not supported; run `claimgraph migrate`")
+
+existing = config.attributes.get("connection")
+if existing is not None:
+    _run(existing)
+else:
+    asyncio.run(_main())
