@@ -1,0 +1,82 @@
+"""The data-filtering adapter: a policy's engine-neutral row filter becomes a SQL WHERE."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Table, and_, false, or_, select, true
+
+from db import tables as t
+from domain.access import AllOf, AnyOf, Compare, Everything, Nothing, Related, RowFilter
+
+# resource type -> table
+TABLES: dict[str, Table] = {
+    "member": t.members,
+    "dependent": t.dependents,
+    "policy": t.policies,
+    "claim": t.claims,
+    "claim_line": t.claim_lines,
+    "claim_event": t.claim_events,
+    "appeal": t.appeals,
+    "payment": t.payments,
+    "provider": t.providers,
+    "credential": t.provider_credentials,
+    "contract": t.contracts,
+    "fee_schedule_item": t.fee_schedule_items,
+    "employer": t.employers,
+    "user": t.users,
+}
+
+# (table name, relation) -> (local column, target table, target column).
+# Many-to-one links point at the target's id; one-to-many links go the other way.
+RELATIONS: dict[tuple[str, str], tuple[str, Table, str]] = {
+    ("claims", "member"): ("member_id", t.members, "id"),
+    ("claims", "dependent"): ("dependent_id", t.dependents, "id"),
+    ("claims", "provider"): ("provider_id", t.providers, "id"),
+    ("claims", "policy"): ("policy_id", t.policies, "id"),
+    ("claim_lines", "claim"): ("claim_id", t.claims, "id"),
+    ("claim_events", "claim"): ("claim_id", t.claims, "id"),
+    ("fee_schedule_items", "contract"): ("contract_id", t.contracts, "id"),
+    ("appeals", "claim"): ("claim_id", t.claims, "id"),
+    ("payments", "claim"): ("claim_id", t.claims, "id"),
+    ("policies", "member"): ("member_id", t.members, "id"),
+    ("dependents", "member"): ("member_id", t.members, "id"),
+    ("members", "employer"): ("employer_id", t.employers, "id"),
+    ("members", "dependents"): ("id", t.dependents, "member_id"),
+    ("members", "claims"): ("id", t.claims, "member_id"),
+    ("dependents", "claims"): ("id", t.claims, "dependent_id"),
+    ("provider_credentials", "provider"): ("provider_id", t.providers, "id"),
+    ("contracts", "provider"): ("provider_id", t.providers, "id"),
+    ("providers", "parent"): ("parent_id", t.providers, "id"),
+}
+
+_OPS = {
+    "=": lambda c, v: c == v,
+    "!=": lambda c, v: c != v,
+    "<": lambda c, v: c < v,
+    "<=": lambda c, v: c <= v,
+    ">": lambda c, v: c > v,
+    ">=": lambda c, v: c >= v,
+    "in": lambda c, v: c.in_(list(v)),
+    "is_null": lambda c, v: c.is_(None),
+    "not_null": lambda c, v: c.is_not(None),
+}
+
+
+def where(table: Table, rule: RowFilter) -> ColumnElement[bool]:
+    """The SQL condition on `table` that keeps exactly the rows `rule` allows."""
+    match rule:
+        case Everything():
+            return true()
+        case Nothing():
+            return false()
+        case Compare(field=name, op=op, value=value):
+            if value is None and op == "=":
+                return false()  # a tie that is missing grants nothing
+            return _OPS[op](table.c[name], value)
+        case AnyOf(parts=parts):
+            return or_(false(), *(where(table, p) for p in parts))
+        case AllOf(parts=parts):
+            return and_(true(), *(where(table, p) for p in parts))
+        case Related(relation=relation, where=inner):
+            local, target, target_col = RELATIONS[(table.name, relation)]
+            return table.c[local].in_(select(target.c[target_col]).where(where(target, inner)))
+    raise TypeError(f"not a row filter: {rule!r}")

@@ -1,0 +1,141 @@
+"""Read queries: keyset pages, counts and batched lookups, always under a row filter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, Table, and_, func, or_, select, true, tuple_
+from sqlalchemy.engine import RowMapping
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """Sort by one column (ties broken by id, in the same direction)."""
+
+    column: str
+    descending: bool = False
+
+
+def _keys(table: Table, order: Sequence[Order]):
+    cols = [table.c[o.column] for o in order]
+    return cols + [table.c.id]
+
+
+def _after(table: Table, order: Sequence[Order], after: Sequence[Any]) -> ColumnElement[bool]:
+    """Rows strictly after the cursor position, for an ordering of mixed directions."""
+    cols = _keys(table, order)
+    directions = [o.descending for o in order] + [order[-1].descending if order else False]
+    if len(set(directions)) == 1:
+        left, right = tuple_(*cols), tuple_(*after)
+        return left < right if directions[0] else left > right
+    clauses = []
+    for i, col in enumerate(cols):
+        prefix = [cols[j] == after[j] for j in range(i)]
+        step = col < after[i] if directions[i] else col > after[i]
+        clauses.append(and_(*prefix, step))
+    return or_(*clauses)
+
+
+def _order_by(table: Table, order: Sequence[Order]):
+    cols = _keys(table, order)
+    directions = [o.descending for o in order] + [order[-1].descending if order else False]
+    return [c.desc() if d else c.asc() for c, d in zip(cols, directions, strict=True)]
+
+
+def page_statement(
+    table: Table,
+    *,
+    condition: ColumnElement[bool],
+    order: Sequence[Order],
+    first: int,
+    after: Sequence[Any] | None,
+) -> Select:
+    stmt = select(table).where(condition)
+    if after is not None:
+        stmt = stmt.where(_after(table, order, after))
+    return stmt.order_by(*_order_by(table, order)).limit(first + 1)
+
+
+async def fetch_page(conn, table: Table, **kw) -> list[RowMapping]:
+    """first+1 rows after the cursor, so the caller knows whether there is a next page."""
+    result = await conn.execute(page_statement(table, **kw))
+    return list(result.mappings())
+
+
+async def count(conn, table: Table, *, condition: ColumnElement[bool]) -> int:
+    result = await conn.execute(select(func.count()).select_from(table).where(condition))
+    return int(result.scalar_one())
+
+
+async def fetch_by_column(
+    conn,
+    table: Table,
+    column: str,
+    keys: Iterable[Any],
+    *,
+    condition: ColumnElement[bool],
+    order: Sequence[Order] = (),
+) -> list[RowMapping]:
+    """All rows whose `column` is one of `keys` (one statement for a whole batch)."""
+    stmt = select(table).where(table.c[column].in_(list(keys)), condition)
+    if order:
+        stmt = stmt.order_by(*_order_by(table, order))
+    result = await conn.execute(stmt)
+    return list(result.mappings())
+
+
+async def fetch_pages_by_column(
+    conn,
+    table: Table,
+    column: str,
+    keys: Iterable[Any],
+    *,
+    condition: ColumnElement[bool],
+    order: Sequence[Order],
+    first: int,
+    after: Sequence[Any] | None,
+) -> list[RowMapping]:
+    """A page per key in one statement: each row carries `_rank` and `_total` of its key."""
+    inner = select(
+        table,
+        func.count().over(partition_by=table.c[column]).label("_total"),
+        (_after(table, order, after) if after is not None else true()).label("_past_cursor"),
+    ).where(table.c[column].in_(list(keys)), condition)
+    sub = inner.subquery()
+    ranked = (
+        select(
+            sub,
+            func.row_number()
+            .over(partition_by=sub.c[column], order_by=_order_by(sub, order))
+            .label("_rank"),
+        )
+        .where(sub.c._past_cursor)
+        .subquery()
+    )
+    stmt = select(ranked).where(ranked.c._rank <= first + 1).order_by(ranked.c[column], ranked.c._rank)
+    result = await conn.execute(stmt)
+    return list(result.mappings())
+
+
+async def active_user(conn, user_id) -> RowMapping | None:
+    """The user behind a token, if it still exists and is active."""
+    from db.tables import users
+
+    stmt = select(users).where(
+        users.c.id == user_id, users.c.status == "active", users.c.deleted_at.is_(None)
+    )
+    result = await conn.execute(stmt)
+    return result.mappings().first()
+
+
+async def schema_revision(conn) -> str | None:
+    """The alembic revision the database is at (None before the first migration)."""
+    from sqlalchemy import text
+
+    try:
+        result = await conn.execute(text("SELECT version_num FROM alembic_version"))
+    except Exception:  # noqa: BLE001 - no table yet means not migrated
+        return None
+    return result.scalar_one_or_none()

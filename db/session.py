@@ -1,0 +1,32 @@
+"""One database connection per request, opened on first use and shared by its loaders."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+
+class RequestConnection:
+    """Serialises the request's statements on one pooled connection (loaders run concurrently)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._conn: AsyncConnection | None = None
+        self._lock = asyncio.Lock()
+        self.statements = 0
+
+    async def execute(self, statement, parameters=None):
+        async with self._lock:
+            if self._conn is None:
+                self._conn = await self._engine.connect()
+            self.statements += 1
+            return await self._conn.execute(statement, parameters)
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            try:
+                await conn.rollback()
+            finally:
+                await conn.close()

@@ -1,0 +1,1 @@
+"""The GraphQL layer: types, queries, loaders, the ASGI app and the CLI."""

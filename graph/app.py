@@ -1,0 +1,171 @@
+"""The ASGI app: health probes, authentication in front of GraphQL, one context per request."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from db import migrate, repos
+from db.engine import make_engine
+from db.session import RequestConnection
+from domain.access import Principal
+from domain.enums import Role
+from graph.auth import InvalidToken, signing_key, verify_access_token
+from graph.config import Settings
+from graph.context import Context
+from graph.errors import error_body
+from graph.schema import _is_database_down, build_schema
+
+log = logging.getLogger("claimgraph.app")
+
+
+class _GraphQL(GraphQL):
+    async def get_context(self, request: Request, response: Any) -> Context:
+        return request.state.context
+
+
+def principal_from(row) -> Principal:
+    return Principal(
+        user_id=row["id"],
+        email=row["email"],
+        role=Role(row["role"]),
+        member_id=row["member_id"],
+        dependent_id=row["dependent_id"],
+        provider_id=row["provider_id"],
+        employer_id=row["employer_id"],
+        jurisdiction=row["jurisdiction"],
+    )
+
+
+class AuthenticatedGraphQL:
+    """Verifies the bearer token and loads the principal before any GraphQL runs."""
+
+    def __init__(self, *, engine: AsyncEngine, settings: Settings) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.key = signing_key()
+        self.graphql = _GraphQL(
+            build_schema(settings), graphql_ide="graphiql", allow_queries_via_get=True
+        )
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            # subscriptions arrive with the subscriptions issue; refuse rather than run unchecked
+            await send({"type": "websocket.close", "code": 4400})
+            return
+        request = Request(scope, receive)
+        if _wants_ide(request):
+            await self.graphql(scope, receive, send)
+            return
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        db = RequestConnection(self.engine)
+        try:
+            response = await self._authenticate(request, db, request_id)
+            if response is not None:
+                await response(scope, receive, send)
+                return
+            await self.graphql(scope, receive, send)
+        finally:
+            await db.close()
+
+    async def _authenticate(self, request: Request, db: RequestConnection, request_id: str):
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return _unauthenticated("Sign in first: send 'Authorization: Bearer <access token>'.")
+        try:
+            user_id = verify_access_token(token.strip(), settings=self.settings, key=self.key)
+        except InvalidToken as exc:
+            return _unauthenticated(str(exc))
+        try:
+            row = await repos.active_user(db, user_id)
+        except Exception as exc:
+            if not _is_database_down(exc):
+                raise
+            log.warning("database unavailable during sign-in check")
+            return JSONResponse(
+                error_body("SERVICE_UNAVAILABLE", "The database is unavailable; retry shortly."),
+                status_code=503,
+            )
+        if row is None:
+            return _unauthenticated("The access token's user is unknown or inactive.")
+        request.state.context = Context(
+            principal=principal_from(row),
+            db=db,
+            settings=self.settings,
+            request_id=request_id,
+            client_ip=request.client.host if request.client else None,
+            user_agent=request.headers.get("user-agent"),
+        )
+        return None
+
+
+def _wants_ide(request: Request) -> bool:
+    return (
+        request.method == "GET"
+        and "text/html" in request.headers.get("accept", "")
+        and "query" not in request.query_params
+    )
+
+
+def _unauthenticated(message: str) -> JSONResponse:
+    return JSONResponse(
+        error_body("UNAUTHENTICATED", message),
+        status_code=401,
+        headers={"WWW-Authenticate": 'Bearer realm="claimgraph"'},
+    )
+
+
+def create_app(database_url: str | None = None, settings: Settings | None = None) -> Starlette:
+    """The app for one process; the engine is made at startup, never at import."""
+    from db.embedded import resolve_url
+
+    settings = settings or Settings()
+    url = database_url or resolve_url()
+    engine = make_engine(url, pool_size=settings.db_pool_size)
+    graphql = AuthenticatedGraphQL(engine=engine, settings=settings)
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> JSONResponse:
+        db = RequestConnection(engine)
+        try:
+            revision = await repos.schema_revision(db)
+        except Exception:  # noqa: BLE001 - any failure means not ready
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
+        finally:
+            with contextlib.suppress(Exception):
+                await db.close()
+        head = migrate.head()
+        if revision != head:
+            body = {"status": "unavailable", "database": "reachable", "migration": revision,
+                    "expected": head}
+            return JSONResponse(body, 503)
+        return JSONResponse({"status": "ready", "migration": revision})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        await engine.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.state.settings = settings
+    return app

@@ -1,0 +1,93 @@
+"""Access tokens: ES256 JWTs signed with a key kept under $CLAIMGRAPH_HOME.
+
+joserfc is the JOSE library of the authlib project (authlib.jose is deprecated in its favour).
+Only ES256 is accepted, so `alg: none` and HS256-with-the-public-key tokens are refused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from uuid import UUID
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import ECKey
+
+from db import settings as db_settings
+from graph.config import Settings
+
+ALGORITHMS = ["ES256"]
+
+
+class InvalidToken(Exception):
+    """The bearer token cannot be trusted; the message is safe to show."""
+
+
+def _key_path() -> Path:
+    return db_settings.home() / "keys" / "signing-es256.json"
+
+
+def signing_key() -> ECKey:
+    """The signing key, generated once and kept (owner-only) under $CLAIMGRAPH_HOME."""
+    path = _key_path()
+    if path.exists():
+        return ECKey.import_key(json.loads(path.read_text()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = ECKey.generate_key("P-256", parameters={"kid": f"cg-{int(time.time())}"})
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(json.dumps(key.as_dict(private=True)))
+    try:
+        os.link(tmp, path)  # first writer wins when two processes start together
+    except FileExistsError:
+        pass
+    tmp.unlink(missing_ok=True)
+    return ECKey.import_key(json.loads(path.read_text()))
+
+
+def issue_access_token(
+    *, user_id: UUID, role: str, settings: Settings, key: ECKey | None = None,
+    lifetime_seconds: int | None = None,
+) -> str:
+    """A signed access token for one user."""
+    key = key or signing_key()
+    now = int(time.time())
+    lifetime = lifetime_seconds if lifetime_seconds is not None else settings.access_token_minutes * 60
+    claims = {
+        "iss": settings.issuer,
+        "aud": settings.audience,
+        "sub": str(user_id),
+        "role": role,
+        "iat": now,
+        "nbf": now,
+        "exp": now + lifetime,
+    }
+    header = {"alg": "ES256", "typ": "JWT", "kid": key.kid}
+    return jwt.encode(header, claims, key, algorithms=ALGORITHMS)
+
+
+def verify_access_token(token: str, *, settings: Settings, key: ECKey) -> UUID:
+    """The user id of a valid token; InvalidToken for anything else."""
+    try:
+        decoded = jwt.decode(token, key, algorithms=ALGORITHMS)
+    except (JoseError, ValueError, TypeError) as exc:
+        raise InvalidToken("the access token is malformed or its signature is invalid") from exc
+    registry = jwt.JWTClaimsRegistry(
+        leeway=30,
+        iss={"essential": True, "value": settings.issuer},
+        aud={"essential": True, "value": settings.audience},
+        sub={"essential": True},
+        exp={"essential": True},
+    )
+    try:
+        registry.validate(decoded.claims)
+    except JoseError as exc:
+        raise InvalidToken(f"the access token was refused: {exc.error}") from exc
+    try:
+        return UUID(str(decoded.claims["sub"]))
+    except ValueError as exc:
+        raise InvalidToken("the access token names no valid subject") from exc

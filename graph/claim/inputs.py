@@ -1,0 +1,103 @@
+"""Claim list arguments: the filters and orderings a frontend needs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+
+import strawberry
+
+from db.repos import Order
+from domain.access import Compare, Related, RowFilter, eq
+from graph import enums
+from graph.listing import Listing, OrderDirection, all_of, date_range
+from graph.relay import from_global_id
+
+
+@strawberry.input(description="Narrow a claim list; every given field must match.")
+class ClaimFilter:
+    status: list[enums.ClaimStatus] | None = None
+    claim_type: list[enums.ClaimType] | None = None
+    priority: list[enums.Priority] | None = None
+    member_id: strawberry.ID | None = None
+    dependent_id: strawberry.ID | None = None
+    provider_id: strawberry.ID | None = None
+    employer_id: strawberry.ID | None = None
+    policy_id: strawberry.ID | None = None
+    service_date_from: date | None = None
+    service_date_to: date | None = None
+    submitted_from: datetime | None = None
+    submitted_to: datetime | None = None
+    min_billed_amount: Decimal | None = None
+    max_billed_amount: Decimal | None = None
+    claim_number: str | None = None
+
+
+@strawberry.enum
+class ClaimOrderField(Enum):
+    SUBMITTED_AT = "submission_date"
+    SERVICE_DATE = "service_date"
+    BILLED_AMOUNT = "billed_amount"
+    CLAIM_NUMBER = "claim_number"
+
+
+@strawberry.input
+class ClaimOrder:
+    field: ClaimOrderField = ClaimOrderField.SUBMITTED_AT
+    direction: OrderDirection = OrderDirection.DESC
+
+
+def _in(column: str, values) -> RowFilter | None:
+    return Compare(column, "in", tuple(v.value for v in values)) if values else None
+
+
+def _id(value, expected: str, column: str, field: str) -> RowFilter | None:
+    if value is None:
+        return None
+    return eq(column, from_global_id(value, expected=expected, field=f"filter.{field}")[1])
+
+
+def claim_filter(f: ClaimFilter | None) -> RowFilter | None:
+    """The client's filter as a row filter (ANDed with the policy's, never instead of it)."""
+    if f is None:
+        return None
+    parts: list[RowFilter | None] = [
+        _in("status", f.status),
+        _in("claim_type", f.claim_type),
+        _in("priority", f.priority),
+        _id(f.member_id, "Member", "member_id", "memberId"),
+        _id(f.dependent_id, "Dependent", "dependent_id", "dependentId"),
+        _id(f.provider_id, "Provider", "provider_id", "providerId"),
+        _id(f.policy_id, "Policy", "policy_id", "policyId"),
+        *date_range("service_date", f.service_date_from, f.service_date_to, field="serviceDate"),
+        *date_range("submission_date", f.submitted_from, f.submitted_to, field="submitted"),
+        *date_range(
+            "billed_amount", f.min_billed_amount, f.max_billed_amount, field="billedAmount"
+        ),
+    ]
+    if f.employer_id is not None:
+        employer = from_global_id(f.employer_id, expected="Employer", field="filter.employerId")[1]
+        parts.append(Related("member", eq("employer_id", employer)))
+    if f.claim_number:
+        parts.append(eq("claim_number", f.claim_number))
+    return all_of(*parts)
+
+
+def claim_listing(order: ClaimOrder | None) -> Listing:
+    order = order or ClaimOrder()
+    return _listing(order.field.value, order.direction is OrderDirection.DESC)
+
+
+_LISTINGS: dict[tuple[str, bool], Listing] = {}
+
+
+def _listing(column: str, descending: bool) -> Listing:
+    key = (column, descending)
+    if key not in _LISTINGS:
+        _LISTINGS[key] = Listing("claim", [Order(column, descending)])
+    return _LISTINGS[key]
+
+
+# The payer queue: urgent → low, then oldest first (DOMAIN.md, Claim lifecycle).
+QUEUE = Listing("claim", [Order("priority_rank"), Order("created_at")])

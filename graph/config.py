@@ -1,0 +1,33 @@
+"""Settings of the API process, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SystemExit(f"{name} must be an integer, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    issuer: str = field(default_factory=lambda: os.environ.get("CLAIMGRAPH_ISSUER", "claimgraph"))
+    audience: str = field(
+        default_factory=lambda: os.environ.get("CLAIMGRAPH_AUDIENCE", "claimgraph-api")
+    )
+    access_token_minutes: int = field(default_factory=lambda: _int("ACCESS_TOKEN_MINUTES", 15))
+    max_page_size: int = 100
+    max_query_depth: int = field(default_factory=lambda: _int("MAX_QUERY_DEPTH", 10))
+    max_aliases: int = field(default_factory=lambda: _int("MAX_ALIASES", 30))
+    db_pool_size: int = field(default_factory=lambda: _int("DB_POOL_SIZE", 10))
+
+
+def load() -> Settings:
+    return Settings()

@@ -1,0 +1,35 @@
+"""The domain's enums as GraphQL enums (values are the stored strings)."""
+
+import strawberry
+
+from domain import enums as e
+
+Role = strawberry.enum(e.Role)
+Gender = strawberry.enum(e.Gender)
+MemberStatus = strawberry.enum(e.MemberStatus)
+Relationship = strawberry.enum(e.Relationship)
+DependentStatus = strawberry.enum(e.DependentStatus)
+PlanType = strawberry.enum(e.PlanType)
+CoverageLevel = strawberry.enum(e.CoverageLevel)
+PolicyStatus = strawberry.enum(e.PolicyStatus)
+ProviderType = strawberry.enum(e.ProviderType)
+NetworkStatus = strawberry.enum(e.NetworkStatus)
+ProviderStatus = strawberry.enum(e.ProviderStatus)
+CredentialType = strawberry.enum(e.CredentialType)
+CredentialStatus = strawberry.enum(e.CredentialStatus)
+ContractType = strawberry.enum(e.ContractType)
+ContractStatus = strawberry.enum(e.ContractStatus)
+ReimbursementMethod = strawberry.enum(e.ReimbursementMethod)
+EmployerStatus = strawberry.enum(e.EmployerStatus)
+BillingCycle = strawberry.enum(e.BillingCycle)
+EmployerPaymentMethod = strawberry.enum(e.EmployerPaymentMethod)
+ClaimType = strawberry.enum(e.ClaimType)
+ClaimStatus = strawberry.enum(e.ClaimStatus)
+Priority = strawberry.enum(e.Priority)
+AppealStatus = strawberry.enum(e.AppealStatus)
+AppealUrgency = strawberry.enum(e.AppealUrgency)
+PayerType = strawberry.enum(e.PayerType)
+PayeeType = strawberry.enum(e.PayeeType)
+PaymentType = strawberry.enum(e.PaymentType)
+PaymentMethod = strawberry.enum(e.PaymentMethod)
+PaymentStatus = strawberry.enum(e.PaymentStatus)

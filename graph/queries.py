@@ -1,0 +1,375 @@
+"""Root lookups and lists for every entity (the root Query composes these)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+
+import strawberry
+
+from db.repos import Order
+from domain.access import Compare, Related, RowFilter, eq
+from graph import enums
+from graph.claim.inputs import QUEUE, ClaimFilter, ClaimOrder, claim_filter, claim_listing
+from graph.claim.types import Appeal, Claim, Payment
+from graph.context import Info
+from graph.employer.types import Employer
+from graph.errors import NotFound
+from graph.listing import Listing, OrderDirection, all_of, date_range
+from graph.lookup import by_global_id
+from graph.member.types import Dependent, Member
+from graph.policy.types import Policy
+from graph.provider.types import Contract, Credential, Provider
+from graph.relay import Connection, Node, from_global_id
+from graph.rows import build
+from graph.user.types import User
+from graph import loaders as ld
+
+
+def _in(column: str, values) -> RowFilter | None:
+    return Compare(column, "in", tuple(v.value for v in values)) if values else None
+
+
+def _ref(value, expected: str, column: str, field: str) -> RowFilter | None:
+    if value is None:
+        return None
+    return eq(column, from_global_id(value, expected=expected, field=f"filter.{field}")[1])
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+@strawberry.input
+class MemberFilter:
+    status: list[enums.MemberStatus] | None = None
+    employer_id: strawberry.ID | None = None
+    state: str | None = None
+    member_number: str | None = None
+    enrolled_from: date | None = None
+    enrolled_to: date | None = None
+
+
+@strawberry.enum
+class MemberOrderField(Enum):
+    LAST_NAME = "last_name"
+    MEMBER_NUMBER = "member_number"
+    ENROLLMENT_DATE = "enrollment_date"
+    CREATED_AT = "created_at"
+
+
+@strawberry.input
+class MemberOrder:
+    field: MemberOrderField = MemberOrderField.MEMBER_NUMBER
+    direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.input
+class DependentFilter:
+    status: list[enums.DependentStatus] | None = None
+    relationship: list[enums.Relationship] | None = None
+    member_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class PolicyFilter:
+    status: list[enums.PolicyStatus] | None = None
+    plan_type: list[enums.PlanType] | None = None
+    member_id: strawberry.ID | None = None
+    employer_id: strawberry.ID | None = None
+    effective_from: date | None = None
+    effective_to: date | None = None
+
+
+@strawberry.input
+class AppealFilter:
+    status: list[enums.AppealStatus] | None = None
+    urgency: list[enums.AppealUrgency] | None = None
+    claim_id: strawberry.ID | None = None
+    due_before: date | None = None
+
+
+@strawberry.input
+class PaymentFilter:
+    status: list[enums.PaymentStatus] | None = None
+    payment_type: list[enums.PaymentType] | None = None
+    claim_id: strawberry.ID | None = None
+    policy_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class ProviderFilter:
+    network_status: list[enums.NetworkStatus] | None = None
+    provider_type: list[enums.ProviderType] | None = None
+    status: list[enums.ProviderStatus] | None = None
+    state: str | None = None
+    specialty: str | None = None
+    npi: str | None = None
+
+
+@strawberry.input
+class CredentialFilter:
+    status: list[enums.CredentialStatus] | None = None
+    credential_type: list[enums.CredentialType] | None = None
+    provider_id: strawberry.ID | None = None
+    expires_before: date | None = None
+
+
+@strawberry.input
+class ContractFilter:
+    status: list[enums.ContractStatus] | None = None
+    provider_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class EmployerFilter:
+    status: list[enums.EmployerStatus] | None = None
+    state: str | None = None
+
+
+def _member_listing(order: MemberOrder | None) -> Listing:
+    order = order or MemberOrder()
+    key = (order.field.value, order.direction is OrderDirection.DESC)
+    if key not in _MEMBER_LISTINGS:
+        _MEMBER_LISTINGS[key] = Listing("member", [Order(*key)])
+    return _MEMBER_LISTINGS[key]
+
+
+_MEMBER_LISTINGS: dict[tuple[str, bool], Listing] = {}
+DEPENDENTS = Listing("dependent", [Order("created_at")])
+POLICIES = Listing("policy", [Order("effective_date", descending=True)])
+APPEALS = Listing("appeal", [Order("due_at")])
+PAYMENTS = Listing("payment", [Order("created_at", descending=True)])
+PROVIDERS = Listing("provider", [Order("npi")])
+CREDENTIALS = Listing("credential", [Order("created_at")])
+CONTRACTS = Listing("contract", [Order("contract_number")])
+EMPLOYERS = Listing("employer", [Order("company_name")])
+
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The signed-in user.")
+    async def me(self, info: Info) -> User:
+        row = await info.context.loader(ld.UserByIdLoader).load(info.context.principal.user_id)
+        if row is None:  # deleted between sign-in and now
+            raise NotFound("user")
+        return build(User, row)
+
+    @strawberry.field(description="Any object by its global id.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node:
+        return await by_global_id(info, id)
+
+    # --- members and dependents ---
+    @strawberry.field
+    async def member(self, info: Info, id: strawberry.ID) -> Member:
+        return await by_global_id(info, id, expected="Member")
+
+    @strawberry.field
+    async def members(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        filter: MemberFilter | None = None,
+        order_by: MemberOrder | None = None,
+    ) -> Connection[Member]:
+        f = filter or MemberFilter()
+        extra = all_of(
+            _in("status", f.status),
+            _ref(f.employer_id, "Employer", "employer_id", "employerId"),
+            eq("state", f.state) if f.state else None,
+            eq("member_number", f.member_number) if f.member_number else None,
+            *date_range("enrollment_date", f.enrolled_from, f.enrolled_to, field="enrolled"),
+        )
+        return await _member_listing(order_by).top_level(
+            info.context, lambda r: build(Member, r), first=first, after=after, extra=extra
+        )
+
+    @strawberry.field
+    async def dependent(self, info: Info, id: strawberry.ID) -> Dependent:
+        return await by_global_id(info, id, expected="Dependent")
+
+    @strawberry.field
+    async def dependents(
+        self, info: Info, first: int = 20, after: str | None = None,
+        filter: DependentFilter | None = None,
+    ) -> Connection[Dependent]:
+        f = filter or DependentFilter()
+        extra = all_of(
+            _in("status", f.status),
+            _in("relationship", f.relationship),
+            _ref(f.member_id, "Member", "member_id", "memberId"),
+        )
+        return await DEPENDENTS.top_level(
+            info.context, lambda r: build(Dependent, r), first=first, after=after, extra=extra
+        )
+
+    # --- policies ---
+    @strawberry.field
+    async def policy(self, info: Info, id: strawberry.ID) -> Policy:
+        return await by_global_id(info, id, expected="Policy")
+
+    @strawberry.field
+    async def policies(
+        self, info: Info, first: int = 20, after: str | None = None,
+        filter: PolicyFilter | None = None,
+    ) -> Connection[Policy]:
+        f = filter or PolicyFilter()
+        employer = _ref(f.employer_id, "Employer", "employer_id", "employerId")
+        extra = all_of(
+            _in("status", f.status),
+            _in("plan_type", f.plan_type),
+            _ref(f.member_id, "Member", "member_id", "memberId"),
+            Related("member", employer) if employer else None,
+            *date_range("effective_date", f.effective_from, f.effective_to, field="effective"),
+        )
+        return await POLICIES.top_level(
+            info.context, lambda r: build(Policy, r), first=first, after=after, extra=extra
+        )
+
+    # --- claims ---
+    @strawberry.field
+    async def claim(self, info: Info, id: strawberry.ID) -> Claim:
+        return await by_global_id(info, id, expected="Claim")
+
+    @strawberry.field
+    async def claims(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        filter: ClaimFilter | None = None,
+        order_by: ClaimOrder | None = None,
+    ) -> Connection[Claim]:
+        return await claim_listing(order_by).top_level(
+            info.context, lambda r: build(Claim, r), first=first, after=after,
+            extra=claim_filter(filter),
+        )
+
+    @strawberry.field(description="Open claims, urgent → low, then oldest first (payer queue).")
+    async def claim_queue(
+        self, info: Info, first: int = 50, after: str | None = None
+    ) -> Connection[Claim]:
+        from domain.enums import OPEN_CLAIM_STATUSES
+
+        open_claims = Compare("status", "in", tuple(s.value for s in OPEN_CLAIM_STATUSES))
+        return await QUEUE.top_level(
+            info.context, lambda r: build(Claim, r), first=first, after=after, extra=open_claims
+        )
+
+    # --- appeals and payments ---
+    @strawberry.field
+    async def appeal(self, info: Info, id: strawberry.ID) -> Appeal:
+        return await by_global_id(info, id, expected="Appeal")
+
+    @strawberry.field
+    async def appeals(
+        self, info: Info, first: int = 20, after: str | None = None,
+        filter: AppealFilter | None = None,
+    ) -> Connection[Appeal]:
+        f = filter or AppealFilter()
+        extra = all_of(
+            _in("status", f.status),
+            _in("urgency", f.urgency),
+            _ref(f.claim_id, "Claim", "claim_id", "claimId"),
+            Compare("due_at", "<", f.due_before) if f.due_before else None,
+        )
+        return await APPEALS.top_level(
+            info.context, lambda r: build(Appeal, r), first=first, after=after, extra=extra
+        )
+
+    @strawberry.field
+    async def payment(self, info: Info, id: strawberry.ID) -> Payment:
+        return await by_global_id(info, id, expected="Payment")
+
+    @strawberry.field
+    async def payments(
+        self, info: Info, first: int = 20, after: str | None = None,
+        filter: PaymentFilter | None = None,
+    ) -> Connection[Payment]:
+        f = filter or PaymentFilter()
+        extra = all_of(
+            _in("status", f.status),
+            _in("payment_type", f.payment_type),
+            _ref(f.claim_id, "Claim", "claim_id", "claimId"),
+            _ref(f.policy_id, "Policy", "policy_id", "policyId"),
+        )
+        return await PAYMENTS.top_level(
+            info.context, lambda r: build(Payment, r), first=first, after=after, extra=extra
+        )
+
+    # --- providers, credentials, contracts ---
+    @strawberry.field
+    async def provider(self, info: Info, id: strawberry.ID) -> Provider:
+        return await by_global_id(info, id, expected="Provider")
+
+    @strawberry.field
+    async def providers(
+        self, info: Info, first: int = 20, after: str | None = None,
+        filter: ProviderFilter | None = None,
+    ) -> Connection[Provider]:
+        f = filter or ProviderFilter()
+        extra = all_of(
+            _in("network_status", f.network_status),
+            _in("provider_type", f.provider_type),
+            _in("status", f.status),
+            eq("state", f.state) if f.state else None,
+            eq("primary_specialty", f.specialty) if f.specialty else None,
+            eq("npi", f.npi) if f.npi else None,
+        )
+        return await PROVIDERS.top_level(
+            info.context, lambda r: build(Provider, r), first=first, after=after, extra=extra
+        )
+
+    @strawberry.field
+    async def credential(self, info: Info, id: strawberry.ID) -> Credential:
+        return await by_global_id(info, id, expected="Credential")
+
+    @strawberry.field
+    async def credentials(
+        self, info: Info, first: int = 20, after: str | None = None,
+        filter: CredentialFilter | None = None,
+    ) -> Connection[Credential]:
+        f = filter or CredentialFilter()
+        extra = all_of(
+            _in("status", f.status),
+            _in("credential_type", f.credential_type),
+            _ref(f.provider_id, "Provider", "provider_id", "providerId"),
+            Compare("expiration_date", "<", f.expires_before) if f.expires_before else None,
+        )
+        return await CREDENTIALS.top_level(
+            info.context, lambda r: build(Credential, r), first=first, after=after, extra=extra
+        )
+
+    @strawberry.field
+    async def contract(self, info: Info, id: strawberry.ID) -> Contract:
+        return await by_global_id(info, id, expected="Contract")
+
+    @strawberry.field
+    async def contracts(
+        self, info: Info, first: int = 20, after: str | None = None,
+        filter: ContractFilter | None = None,
+    ) -> Connection[Contract]:
+        f = filter or ContractFilter()
+        extra = all_of(
+            _in("status", f.status), _ref(f.provider_id, "Provider", "provider_id", "providerId")
+        )
+        return await CONTRACTS.top_level(
+            info.context, lambda r: build(Contract, r), first=first, after=after, extra=extra
+        )
+
+    # --- employers ---
+    @strawberry.field
+    async def employer(self, info: Info, id: strawberry.ID) -> Employer:
+        return await by_global_id(info, id, expected="Employer")
+
+    @strawberry.field
+    async def employers(
+        self, info: Info, first: int = 20, after: str | None = None,
+        filter: EmployerFilter | None = None,
+    ) -> Connection[Employer]:
+        f = filter or EmployerFilter()
+        extra = all_of(_in("status", f.status), eq("state", f.state) if f.state else None)
+        return await EMPLOYERS.top_level(
+            info.context, lambda r: build(Employer, r), first=first, after=after, extra=extra
+        )

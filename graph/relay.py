@@ -1,0 +1,126 @@
+"""Relay plumbing: global ids, opaque cursors, connections with totalCount."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+import strawberry
+
+from graph.errors import BadUserInput
+
+T = TypeVar("T")
+
+
+def to_global_id(type_name: str, db_id: UUID) -> str:
+    return base64.urlsafe_b64encode(f"{type_name}:{db_id}".encode()).decode().rstrip("=")
+
+
+def _b64decode(value: str) -> str:
+    padded = value + "=" * (-len(value) % 4)
+    return base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8")
+
+
+def from_global_id(value: str, *, expected: str | None = None, field: str = "id") -> tuple[str, UUID]:
+    """(type name, uuid) of a global id; BAD_USER_INPUT when malformed or of another type."""
+    try:
+        type_name, raw = _b64decode(value).split(":", 1)
+        db_id = UUID(raw)
+    except (ValueError, UnicodeError, binascii.Error):
+        raise BadUserInput(f"'{field}' is not a valid id.", field=field) from None
+    if expected is not None and type_name != expected:
+        raise BadUserInput(f"'{field}' must be the id of a {expected}.", field=field)
+    return type_name, db_id
+
+
+@strawberry.interface(description="An object with a global id (Relay).")
+class Node:
+    db_id: strawberry.Private[UUID]
+
+    @strawberry.field(description="Global id; pass it to node(id:) or the type's own lookup.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id(type(self).__name__, self.db_id))
+
+
+# --- cursors ---------------------------------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date | UUID | Decimal):
+        return str(value)
+    return value
+
+
+def encode_cursor(order_key: str, values: Sequence[Any]) -> str:
+    raw = json.dumps([order_key, [_jsonable(v) for v in values]], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, order_key: str, parsers: Sequence[Callable[[Any], Any]]) -> list:
+    """Cursor values for this ordering; BAD_USER_INPUT when malformed or from another order."""
+    try:
+        key, values = json.loads(_b64decode(cursor))
+        if key != order_key or len(values) != len(parsers):
+            raise ValueError
+        return [parse(v) for parse, v in zip(parsers, values, strict=True)]
+    except (ValueError, TypeError, UnicodeError, binascii.Error, ArithmeticError):
+        raise BadUserInput(
+            "'after' is not a cursor of this list and ordering.", field="after"
+        ) from None
+
+
+# --- connections -----------------------------------------------------------------------------
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    _total: strawberry.Private[Callable[[], Awaitable[int]] | int]
+
+    @strawberry.field(description="How many rows the whole list holds (all pages).")
+    async def total_count(self) -> int:
+        if isinstance(self._total, int):
+            return self._total
+        return await self._total()
+
+
+def connection(
+    nodes: list[T],
+    cursors: list[str],
+    *,
+    has_next: bool,
+    has_previous: bool,
+    total: Callable[[], Awaitable[int]] | int,
+) -> Connection[T]:
+    edges = [Edge(cursor=c, node=n) for c, n in zip(cursors, nodes, strict=True)]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=has_next,
+            has_previous_page=has_previous,
+            start_cursor=cursors[0] if cursors else None,
+            end_cursor=cursors[-1] if cursors else None,
+        ),
+        _total=total,
+    )

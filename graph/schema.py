@@ -1,0 +1,92 @@
+"""The schema: the root types composed, the validation rules, the error shaping."""
+
+from __future__ import annotations
+
+import logging
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from graph.config import Settings
+from graph.errors import ApiError
+from graph.queries import Query
+
+log = logging.getLogger("claimgraph.graphql")
+
+_TOO_COMPLEX = ("exceeds maximum operation depth", "aliases", "token limit", "tokens")
+
+
+def _is_database_down(exc: BaseException) -> bool:
+    import asyncpg
+    from sqlalchemy import exc as sa_exc
+
+    if isinstance(exc, OSError | asyncpg.exceptions.PostgresConnectionError):
+        return True
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, sa_exc.InterfaceError | sa_exc.OperationalError)
+
+
+def shape_error(error: GraphQLError, request_id: str | None) -> GraphQLError:
+    """Every error leaves with a stable code; unexpected ones leave with nothing else."""
+    original = error.original_error
+    if isinstance(original, ApiError):
+        return error
+    if original is None:
+        lowered = error.message.lower()
+        code = "QUERY_TOO_COMPLEX" if any(k in lowered for k in _TOO_COMPLEX) else "BAD_USER_INPUT"
+        error.extensions = {**(error.extensions or {}), "code": code}
+        return error
+    if _is_database_down(original):
+        log.warning("database unavailable", extra={"request_id": request_id})
+        message, code = "The database is unavailable; please retry shortly.", "SERVICE_UNAVAILABLE"
+    else:
+        log.error(
+            "unexpected error", exc_info=original, extra={"request_id": request_id}
+        )
+        message, code = "Internal error.", "INTERNAL"
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        path=error.path,
+        extensions={"code": code, "requestId": request_id},
+    )
+
+
+class StableErrors(SchemaExtension):
+    def on_operation(self):
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            ctx = self.execution_context.context
+            request_id = getattr(ctx, "request_id", None)
+            result.errors = [shape_error(e, request_id) for e in result.errors]
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or Settings()
+    return strawberry.Schema(
+        query=Query,
+        config=StrawberryConfig(disable_field_suggestions=True),
+        extensions=[
+            StableErrors,
+            ParserCache(maxsize=256),
+            ValidationCache(maxsize=256),
+            QueryDepthLimiter(max_depth=settings.max_query_depth),
+            MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            MaxTokensLimiter(max_token_count=4000),
+        ],
+    )
+
+
+def sdl() -> str:
+    return build_schema().as_str() + "\n"
