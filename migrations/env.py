@@ -3,6 +3,7 @@
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from db.engine import async_url
@@ -11,7 +12,20 @@ from db.tables import metadata
 config = context.config
 
 
+# Two replicas starting together must not migrate at the same time.
+_LOCK = "SELECT pg_advisory_lock(7242026)"
+_UNLOCK = "SELECT pg_advisory_unlock(7242026)"
+
+
 def _run(connection) -> None:
+    connection.execute(text(_LOCK))
+    try:
+        _configure_and_run(connection)
+    finally:
+        connection.execute(text(_UNLOCK))
+
+
+def _configure_and_run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,

@@ -1,0 +1,100 @@
+"""Load generator: one GraphQL operation, fixed concurrency, fixed time, one JSON line out.
+
+    python -m bench.run member-dashboard --concurrency 16 --seconds 20
+
+Every response must have `data` and no `errors`; anything else counts as an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import time
+
+import httpx
+
+from bench.operations import OPERATIONS
+
+
+def _token(email: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "graph.cli", "token", "--email", email],
+        capture_output=True, text=True, check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"could not get a token for {email}: {result.stderr.strip()}")
+    return result.stdout.strip()
+
+
+async def _worker(client, url, body, headers, deadline, latencies, errors) -> None:
+    while time.perf_counter() < deadline:
+        started = time.perf_counter()
+        try:
+            response = await client.post(url, content=body, headers=headers)
+            payload = response.json()
+            ok = response.status_code == 200 and payload.get("data") and not payload.get("errors")
+        except (httpx.HTTPError, ValueError):
+            ok = False
+        latencies.append(time.perf_counter() - started)
+        if not ok:
+            errors.append(1)
+
+
+async def run(operation: str, *, url: str, concurrency: int, seconds: float, token: str | None):
+    query, email = OPERATIONS[operation]
+    token = token or _token(email)
+    body = json.dumps({"query": query}).encode()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    latencies: list[float] = []
+    errors: list[int] = []
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+        # warm up: caches, pool, JIT-free but still worth one round
+        await _worker(client, url, body, headers, time.perf_counter() + 1, [], [])
+        started = time.perf_counter()
+        deadline = started + seconds
+        await asyncio.gather(*(
+            _worker(client, url, body, headers, deadline, latencies, errors)
+            for _ in range(concurrency)
+        ))
+        elapsed = time.perf_counter() - started
+    ordered = sorted(latencies)
+
+    def pct(p: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000, 2)
+
+    return {
+        "operation": operation,
+        "concurrency": concurrency,
+        "seconds": round(elapsed, 2),
+        "requests": len(latencies),
+        "requests_per_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": pct(0.50) if ordered else None,
+        "p99_ms": pct(0.99) if ordered else None,
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 2) if ordered else None,
+        "errors": len(errors),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    p.add_argument("operation", choices=sorted(OPERATIONS))
+    p.add_argument("--url", default="http://127.0.0.1:8000/graphql")
+    p.add_argument("--concurrency", type=int, default=16)
+    p.add_argument("--seconds", type=float, default=20)
+    p.add_argument("--token", help="bearer token (default: `claimgraph token` for the persona)")
+    args = p.parse_args(argv)
+    if args.concurrency < 1 or args.seconds <= 0:
+        p.error("--concurrency must be >= 1 and --seconds > 0")
+    result = asyncio.run(run(args.operation, url=args.url, concurrency=args.concurrency,
+                             seconds=args.seconds, token=args.token))
+    print(json.dumps(result))
+    return 1 if result["errors"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,110 @@
+"""The suite runs against a real PostgreSQL: DATABASE_URL's server, else an embedded one.
+
+Either way each run makes its own throwaway database, migrates it and loads the demo data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+_STATE = Path(tempfile.mkdtemp(prefix="claimgraph-test-"))
+_STATE.chmod(0o755)
+os.environ["CLAIMGRAPH_HOME"] = str(_STATE / "home")  # signing key etc., never the user's
+
+
+def _server_url() -> str:
+    configured = os.environ.get("DATABASE_URL")
+    if configured:
+        return configured
+    from db.embedded import start
+
+    return start(_STATE / "pg")
+
+
+async def _admin(url: str, sql: str) -> None:
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    conn = await asyncpg.connect(
+        user=parsed.username or "postgres",
+        password=parsed.password or None,
+        host=parsed.query.get("host") or parsed.host,
+        port=parsed.port,
+        database=parsed.database or "postgres",
+    )
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def _database(server: str, name: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def server_url() -> str:
+    return _server_url()
+
+
+@pytest.fixture(scope="session")
+def new_database(server_url):
+    """A factory of empty throwaway databases on the test server, dropped at the end."""
+    made: list[str] = []
+
+    def make() -> str:
+        name = f"claimgraph_test_{uuid.uuid4().hex[:10]}"
+        asyncio.run(_admin(server_url, f'CREATE DATABASE "{name}"'))
+        made.append(name)
+        return _database(server_url, name)
+
+    yield make
+    for name in made:
+        try:
+            asyncio.run(_admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        except Exception:  # noqa: BLE001 - best effort cleanup
+            pass
+
+
+@pytest.fixture(scope="session")
+def db_url(new_database) -> str:
+    """The shared test database: migrated, with the demo data."""
+    from db import migrate
+
+    url = new_database()
+    migrate.upgrade(url)
+
+    async def load() -> None:
+        from db.engine import make_engine
+        from db.seed_demo import load_demo
+
+        engine = make_engine(url, pool_size=1)
+        async with engine.begin() as conn:
+            await load_demo(conn)
+        await engine.dispose()
+
+    asyncio.run(load())
+    return url
+
+
+@pytest.fixture(scope="session")
+async def engine(db_url):
+    from db.engine import make_engine
+
+    eng = make_engine(db_url, pool_size=5)
+    yield eng
+    await eng.dispose()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_STATE, ignore_errors=True)
