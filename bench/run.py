@@ -23,7 +23,9 @@ from bench.operations import OPERATIONS
 def _token(email: str) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "graph.cli", "token", "--email", email],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise SystemExit(f"could not get a token for {email}: {result.stderr.strip()}")
@@ -57,10 +59,12 @@ async def run(operation: str, *, url: str, concurrency: int, seconds: float, tok
         await _worker(client, url, body, headers, time.perf_counter() + 1, [], [])
         started = time.perf_counter()
         deadline = started + seconds
-        await asyncio.gather(*(
-            _worker(client, url, body, headers, deadline, latencies, errors)
-            for _ in range(concurrency)
-        ))
+        await asyncio.gather(
+            *(
+                _worker(client, url, body, headers, deadline, latencies, errors)
+                for _ in range(concurrency)
+            )
+        )
         elapsed = time.perf_counter() - started
     ordered = sorted(latencies)
 
@@ -90,8 +94,15 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.concurrency < 1 or args.seconds <= 0:
         p.error("--concurrency must be >= 1 and --seconds > 0")
-    result = asyncio.run(run(args.operation, url=args.url, concurrency=args.concurrency,
-                             seconds=args.seconds, token=args.token))
+    result = asyncio.run(
+        run(
+            args.operation,
+            url=args.url,
+            concurrency=args.concurrency,
+            seconds=args.seconds,
+            token=args.token,
+        )
+    )
     print(json.dumps(result))
     return 1 if result["errors"] else 0
 

@@ -114,7 +114,9 @@ async def fetch_pages_by_column(
         .where(sub.c._past_cursor)
         .subquery()
     )
-    stmt = select(ranked).where(ranked.c._rank <= first + 1).order_by(ranked.c[column], ranked.c._rank)
+    stmt = (
+        select(ranked).where(ranked.c._rank <= first + 1).order_by(ranked.c[column], ranked.c._rank)
+    )
     result = await conn.execute(stmt)
     return list(result.mappings())
 

@@ -23,6 +23,7 @@ from graph.auth import InvalidToken, signing_key, verify_access_token
 from graph.config import Settings
 from graph.context import Context
 from graph.errors import error_body
+from graph.loaders import UserByIdLoader
 from graph.schema import _is_database_down, build_schema
 
 log = logging.getLogger("claimgraph.app")
@@ -98,7 +99,7 @@ class AuthenticatedGraphQL:
             )
         if row is None:
             return _unauthenticated("The access token's user is unknown or inactive.")
-        request.state.context = Context(
+        context = Context(
             principal=principal_from(row),
             db=db,
             settings=self.settings,
@@ -106,6 +107,9 @@ class AuthenticatedGraphQL:
             client_ip=request.client.host if request.client else None,
             user_agent=request.headers.get("user-agent"),
         )
+        # the principal's own row is already here: `me` needs no second read
+        context.loader(UserByIdLoader).prime(row["id"], row)
+        request.state.context = context
         return None
 
 
@@ -148,8 +152,12 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
                 await db.close()
         head = migrate.head()
         if revision != head:
-            body = {"status": "unavailable", "database": "reachable", "migration": revision,
-                    "expected": head}
+            body = {
+                "status": "unavailable",
+                "database": "reachable",
+                "migration": revision,
+                "expected": head,
+            }
             return JSONResponse(body, 503)
         return JSONResponse({"status": "ready", "migration": revision})
 

@@ -50,13 +50,19 @@ def signing_key() -> ECKey:
 
 
 def issue_access_token(
-    *, user_id: UUID, role: str, settings: Settings, key: ECKey | None = None,
+    *,
+    user_id: UUID,
+    role: str,
+    settings: Settings,
+    key: ECKey | None = None,
     lifetime_seconds: int | None = None,
 ) -> str:
     """A signed access token for one user."""
     key = key or signing_key()
     now = int(time.time())
-    lifetime = lifetime_seconds if lifetime_seconds is not None else settings.access_token_minutes * 60
+    lifetime = (
+        lifetime_seconds if lifetime_seconds is not None else settings.access_token_minutes * 60
+    )
     claims = {
         "iss": settings.issuer,
         "aud": settings.audience,

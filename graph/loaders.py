@@ -104,7 +104,9 @@ class _PageByColumn(_Loader):
             for parent in parents:
                 got = grouped.get(parent, [])
                 total = got[0]["_total"] if got else 0
-                pages[(parent, request)] = Page(got[: request.first], len(got) > request.first, total)
+                pages[(parent, request)] = Page(
+                    got[: request.first], len(got) > request.first, total
+                )
         return [pages[k] for k in keys]
 
 

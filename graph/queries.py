@@ -10,6 +10,7 @@ import strawberry
 from db.repos import Order
 from domain.access import Compare, Related, RowFilter, eq
 from graph import enums
+from graph import loaders as ld
 from graph.claim.inputs import QUEUE, ClaimFilter, ClaimOrder, claim_filter, claim_listing
 from graph.claim.types import Appeal, Claim, Payment
 from graph.context import Info
@@ -23,7 +24,6 @@ from graph.provider.types import Contract, Credential, Provider
 from graph.relay import Connection, Node, from_global_id
 from graph.rows import build
 from graph.user.types import User
-from graph import loaders as ld
 
 
 def _in(column: str, values) -> RowFilter | None:
@@ -145,7 +145,6 @@ CONTRACTS = Listing("contract", [Order("contract_number")])
 EMPLOYERS = Listing("employer", [Order("company_name")])
 
 
-
 @strawberry.type
 class Query:
     @strawberry.field(description="The signed-in user.")
@@ -191,7 +190,10 @@ class Query:
 
     @strawberry.field
     async def dependents(
-        self, info: Info, first: int = 20, after: str | None = None,
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
         filter: DependentFilter | None = None,
     ) -> Connection[Dependent]:
         f = filter or DependentFilter()
@@ -211,7 +213,10 @@ class Query:
 
     @strawberry.field
     async def policies(
-        self, info: Info, first: int = 20, after: str | None = None,
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
         filter: PolicyFilter | None = None,
     ) -> Connection[Policy]:
         f = filter or PolicyFilter()
@@ -242,7 +247,10 @@ class Query:
         order_by: ClaimOrder | None = None,
     ) -> Connection[Claim]:
         return await claim_listing(order_by).top_level(
-            info.context, lambda r: build(Claim, r), first=first, after=after,
+            info.context,
+            lambda r: build(Claim, r),
+            first=first,
+            after=after,
             extra=claim_filter(filter),
         )
 
@@ -264,7 +272,10 @@ class Query:
 
     @strawberry.field
     async def appeals(
-        self, info: Info, first: int = 20, after: str | None = None,
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
         filter: AppealFilter | None = None,
     ) -> Connection[Appeal]:
         f = filter or AppealFilter()
@@ -284,7 +295,10 @@ class Query:
 
     @strawberry.field
     async def payments(
-        self, info: Info, first: int = 20, after: str | None = None,
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
         filter: PaymentFilter | None = None,
     ) -> Connection[Payment]:
         f = filter or PaymentFilter()
@@ -305,7 +319,10 @@ class Query:
 
     @strawberry.field
     async def providers(
-        self, info: Info, first: int = 20, after: str | None = None,
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
         filter: ProviderFilter | None = None,
     ) -> Connection[Provider]:
         f = filter or ProviderFilter()
@@ -327,7 +344,10 @@ class Query:
 
     @strawberry.field
     async def credentials(
-        self, info: Info, first: int = 20, after: str | None = None,
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
         filter: CredentialFilter | None = None,
     ) -> Connection[Credential]:
         f = filter or CredentialFilter()
@@ -347,7 +367,10 @@ class Query:
 
     @strawberry.field
     async def contracts(
-        self, info: Info, first: int = 20, after: str | None = None,
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
         filter: ContractFilter | None = None,
     ) -> Connection[Contract]:
         f = filter or ContractFilter()
@@ -365,7 +388,10 @@ class Query:
 
     @strawberry.field
     async def employers(
-        self, info: Info, first: int = 20, after: str | None = None,
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
         filter: EmployerFilter | None = None,
     ) -> Connection[Employer]:
         f = filter or EmployerFilter()

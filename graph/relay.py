@@ -27,7 +27,9 @@ def _b64decode(value: str) -> str:
     return base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8")
 
 
-def from_global_id(value: str, *, expected: str | None = None, field: str = "id") -> tuple[str, UUID]:
+def from_global_id(
+    value: str, *, expected: str | None = None, field: str = "id"
+) -> tuple[str, UUID]:
     """(type name, uuid) of a global id; BAD_USER_INPUT when malformed or of another type."""
     try:
         type_name, raw = _b64decode(value).split(":", 1)

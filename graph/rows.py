@@ -10,8 +10,12 @@ T = TypeVar("T")
 
 
 # Private attributes that hold a column under another name (the public field masks it).
-_ALIASES = {"db_id": "id", "ssn_value": "ssn", "tax_id_value": "tax_id",
-            "credential_titles": "credentials"}
+_ALIASES = {
+    "db_id": "id",
+    "ssn_value": "ssn",
+    "tax_id_value": "tax_id",
+    "credential_titles": "credentials",
+}
 
 
 @cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import strawberry
 from graphql import GraphQLError
@@ -22,7 +23,9 @@ from graph.queries import Query
 
 log = logging.getLogger("claimgraph.graphql")
 
-_TOO_COMPLEX = ("exceeds maximum operation depth", "aliases", "token limit", "tokens")
+_TOO_COMPLEX = re.compile(
+    r"exceeds maximum operation depth|^\d+ aliases found|contains more than \d+ tokens"
+)
 
 
 def _is_database_down(exc: BaseException) -> bool:
@@ -42,17 +45,14 @@ def shape_error(error: GraphQLError, request_id: str | None) -> GraphQLError:
     if isinstance(original, ApiError):
         return error
     if original is None:
-        lowered = error.message.lower()
-        code = "QUERY_TOO_COMPLEX" if any(k in lowered for k in _TOO_COMPLEX) else "BAD_USER_INPUT"
+        code = "QUERY_TOO_COMPLEX" if _TOO_COMPLEX.search(error.message) else "BAD_USER_INPUT"
         error.extensions = {**(error.extensions or {}), "code": code}
         return error
     if _is_database_down(original):
         log.warning("database unavailable", extra={"request_id": request_id})
         message, code = "The database is unavailable; please retry shortly.", "SERVICE_UNAVAILABLE"
     else:
-        log.error(
-            "unexpected error", exc_info=original, extra={"request_id": request_id}
-        )
+        log.error("unexpected error", exc_info=original, extra={"request_id": request_id})
         message, code = "Internal error.", "INTERNAL"
     return GraphQLError(
         message,

@@ -6,7 +6,17 @@ Every role sees only what it plainly owns; types a role has no plain claim to ar
 
 from __future__ import annotations
 
-from domain.access import AllOf, AnyOf, Compare, Everything, Nothing, Principal, Related, RowFilter, eq
+from domain.access import (
+    AllOf,
+    AnyOf,
+    Compare,
+    Everything,
+    Nothing,
+    Principal,
+    Related,
+    RowFilter,
+    eq,
+)
 from domain.enums import Role
 
 RESOURCES = (

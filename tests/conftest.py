@@ -85,8 +85,9 @@ def db_url(new_database) -> str:
     migrate.upgrade(url)
 
     async def load() -> None:
-        from db.engine import make_engine
         from db.seed_demo import load_demo
+
+        from db.engine import make_engine
 
         engine = make_engine(url, pool_size=1)
         async with engine.begin() as conn:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from db.repos import Order
 from domain.masking import last_four
 from graph import enums
 from graph import loaders as ld
@@ -14,7 +15,6 @@ from graph.context import Info
 from graph.listing import Listing
 from graph.relay import Connection, Node
 from graph.rows import build
-from db.repos import Order
 
 if TYPE_CHECKING:
     from graph.member.types import Member

@@ -99,8 +99,12 @@ class Provider(Node):
         from graph.claim.types import Claim
 
         listing = claim_listing(order_by)
-        request = listing.request(info.context, first=first, after=after, extra=claim_filter(filter))
-        page = await info.context.loader(ld.ClaimPagesByProviderIdLoader).load((self.db_id, request))
+        request = listing.request(
+            info.context, first=first, after=after, extra=claim_filter(filter)
+        )
+        page = await info.context.loader(ld.ClaimPagesByProviderIdLoader).load(
+            (self.db_id, request)
+        )
         return listing.from_page(page, lambda r: build(Claim, r), request=request)
 
 

@@ -37,8 +37,7 @@ def _b64(data: dict) -> str:
 def _claims(user_id, **overrides) -> dict:
     now = int(time.time())
     s = Settings()
-    claims = {"iss": s.issuer, "aud": s.audience, "sub": str(user_id), "iat": now,
-              "exp": now + 600}
+    claims = {"iss": s.issuer, "aud": s.audience, "sub": str(user_id), "iat": now, "exp": now + 600}
     claims.update(overrides)
     return {k: v for k, v in claims.items() if v is not None}
 

@@ -52,14 +52,17 @@ async def test_the_member_sees_their_family_policy_and_claims(gql):
 
 
 async def test_a_member_lists_only_their_own_record(gql):
-    body = await gql("{ members(first: 100) { totalCount edges { node { memberNumber } } } }",
-                     as_="member@example.com")
+    body = await gql(
+        "{ members(first: 100) { totalCount edges { node { memberNumber } } } }",
+        as_="member@example.com",
+    )
     assert body["data"]["members"]["totalCount"] == 1
 
 
 async def test_admin_lists_every_member_and_pages_without_overlap(gql):
     query = """query($after: String) { members(first: 100, after: $after) {
-        totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id memberNumber } } } }"""
+        totalCount pageInfo { hasNextPage endCursor }
+        edges { cursor node { id memberNumber } } } }"""
     first = (await gql(query))["data"]["members"]
     assert first["totalCount"] >= 500
     assert first["pageInfo"]["hasNextPage"] is True
@@ -84,7 +87,9 @@ async def test_a_cursor_that_is_not_ours_is_bad_user_input(gql):
 
 
 async def test_a_cursor_from_another_ordering_is_bad_user_input(gql):
-    page = await gql("{ claims(first: 1, orderBy: {field: SERVICE_DATE}) { pageInfo { endCursor } } }")
+    page = await gql(
+        "{ claims(first: 1, orderBy: {field: SERVICE_DATE}) { pageInfo { endCursor } } }"
+    )
     cursor = page["data"]["claims"]["pageInfo"]["endCursor"]
     body = await gql(
         "query($c: String) { claims(first: 1, after: $c, orderBy: {field: BILLED_AMOUNT}) "
@@ -106,7 +111,7 @@ async def test_claims_follow_every_ordering_across_pages(gql):
         for direction in ("ASC", "DESC"):
             seen, values, after = set(), [], None
             for _ in range(3):
-                data = (await gql(query, {"after": after, "field": field, "dir": direction}))
+                data = await gql(query, {"after": after, "field": field, "dir": direction})
                 page = data["data"]["claims"]
                 for edge in page["edges"]:
                     assert edge["node"]["id"] not in seen
@@ -123,10 +128,12 @@ async def test_claim_filters_narrow_the_list(gql):
     denied = (await gql(query, {"f": {"status": ["DENIED"]}}))["data"]["claims"]
     assert 0 < denied["totalCount"] < everything
     assert {e["node"]["status"] for e in denied["edges"]} == {"DENIED"}
-    urgent = (await gql(query, {"f": {"priority": ["URGENT"], "claimType": ["MEDICAL"]}}))
+    urgent = await gql(query, {"f": {"priority": ["URGENT"], "claimType": ["MEDICAL"]}})
     nodes = [e["node"] for e in urgent["data"]["claims"]["edges"]]
     assert nodes and all(n["priority"] == "URGENT" and n["claimType"] == "MEDICAL" for n in nodes)
-    dated = await gql(query, {"f": {"serviceDateFrom": "2025-01-01", "serviceDateTo": "2025-06-30"}})
+    dated = await gql(
+        query, {"f": {"serviceDateFrom": "2025-01-01", "serviceDateTo": "2025-06-30"}}
+    )
     for edge in dated["data"]["claims"]["edges"]:
         assert "2025-01-01" <= edge["node"]["serviceDate"] <= "2025-06-30"
 
@@ -141,7 +148,7 @@ async def test_a_reversed_date_range_is_bad_user_input(gql):
 
 
 async def test_an_unknown_enum_value_in_a_filter_is_bad_user_input(gql):
-    body = await gql('{ claims(filter: {status: [LOST]}) { totalCount } }')
+    body = await gql("{ claims(filter: {status: [LOST]}) { totalCount } }")
     assert _code(body) == "BAD_USER_INPUT"
 
 
@@ -212,8 +219,10 @@ async def test_unknown_and_invisible_rows_answer_not_found_alike(gql):
     unknown = _gid("Member", uuid.uuid4())
     answers = []
     for target in (someone_else, unknown):
-        for query in ("query($id: ID!) { member(id: $id) { id } }",
-                      "query($id: ID!) { node(id: $id) { id } }"):
+        for query in (
+            "query($id: ID!) { member(id: $id) { id } }",
+            "query($id: ID!) { node(id: $id) { id } }",
+        ):
             body = await gql(query, {"id": target}, as_="member@example.com")
             assert body["data"] is None
             answers.append((_code(body), body["errors"][0]["message"]))
@@ -225,7 +234,8 @@ async def test_relations_navigate_both_ways(gql):
     query = """{ claims(first: 10, filter: {status: [DENIED]}) { edges { node { id
         member { id claims(first: 100) { edges { node { id } } } }
         provider { id claims(first: 100, filter: {status: [DENIED]}) { edges { node { id } } }
-                   credentials { id status provider { id } } contracts { id feeSchedule { procedureCode allowedAmount } } }
+                   credentials { id status provider { id } }
+                   contracts { id feeSchedule { procedureCode allowedAmount } } }
         policy { id member { id } }
         lines { lineNumber procedureCode chargeAmount }
         events { action newStatus }
@@ -283,3 +293,23 @@ async def test_every_list_shows_something_to_an_admin(gql):
         employers { totalCount } }"""
     data = (await gql(query))["data"]
     assert all(v["totalCount"] > 0 for v in data.values()), data
+
+
+async def test_a_query_too_deep_is_refused_before_any_sql(gql, count_statements):
+    deep = "{ claims { edges { node { member { claims { edges { node { member { claims { edges {"
+    deep += " node { member { id } } } } } } } } } } } } }"
+    before = count_statements.count
+    body = await gql(deep)
+    assert _code(body) == "QUERY_TOO_COMPLEX"
+    assert count_statements.count - before <= 1  # only the sign-in check
+
+
+async def test_too_many_aliases_are_refused(gql):
+    body = await gql("{ " + " ".join(f"a{i}: me {{ id }}" for i in range(40)) + " }")
+    assert _code(body) == "QUERY_TOO_COMPLEX"
+
+
+async def test_an_unknown_field_is_bad_user_input_without_suggestions(gql):
+    body = await gql("{ claims { edges { node { claimNumbr } } } }")
+    assert _code(body) == "BAD_USER_INPUT"
+    assert "Did you mean" not in body["errors"][0]["message"]
