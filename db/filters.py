@@ -34,6 +34,7 @@ RELATIONS: dict[tuple[str, str], tuple[str, Table, str]] = {
     ("claims", "policy"): ("policy_id", t.policies, "id"),
     ("claim_lines", "claim"): ("claim_id", t.claims, "id"),
     ("claim_events", "claim"): ("claim_id", t.claims, "id"),
+    ("payments", "policy"): ("policy_id", t.policies, "id"),
     ("fee_schedule_items", "contract"): ("contract_id", t.contracts, "id"),
     ("appeals", "claim"): ("claim_id", t.claims, "id"),
     ("payments", "claim"): ("claim_id", t.claims, "id"),
@@ -56,6 +57,7 @@ _OPS = {
     ">": lambda c, v: c > v,
     ">=": lambda c, v: c >= v,
     "in": lambda c, v: c.in_(list(v)),
+    "not_in": lambda c, v: c.not_in(list(v)),
     "is_null": lambda c, v: c.is_(None),
     "not_null": lambda c, v: c.is_not(None),
 }

@@ -22,6 +22,11 @@ class Principal:
     employer_id: UUID | None = None
     jurisdiction: str | None = None
     purpose_of_use: PurposeOfUse | None = None
+    # facts loaded with the principal, for the policy to reason about
+    subscriber_id: UUID | None = None  # a dependent's subscriber (member)
+    minor_dependent_ids: tuple[UUID, ...] = ()
+    consenting_dependent_ids: tuple[UUID, ...] = ()  # adults whose consent is on record
+    break_glass_member_ids: tuple[UUID, ...] = ()  # open emergency grants
 
 
 # --- Row filters -----------------------------------------------------------------------------

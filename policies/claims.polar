@@ -1,0 +1,57 @@
+# Claims, and what hangs off a claim: appeals and payments.
+
+resource Claim {
+    permissions = ["read"];
+}
+
+# A member reads their own claims, including sensitive ones: they are the patient.
+has_permission(actor: User, "read", claim: Claim) if
+    actor.role = "member" and claim.member_id = actor.member_id and claim.dependent_id = nil;
+
+# A member reads a minor dependent's claims, but never a sensitive one (ACCESS.md).
+has_permission(actor: User, "read", claim: Claim) if
+    actor.role = "member" and claim.member_id = actor.member_id and
+    claim.dependent_id in actor.minor_dependent_ids and claim.is_sensitive = false;
+
+# A member reads an adult dependent's claims only while that dependent's consent is on
+# record, and consent never lifts the confidentiality of sensitive claims.
+has_permission(actor: User, "read", claim: Claim) if
+    actor.role = "member" and claim.member_id = actor.member_id and
+    claim.dependent_id in actor.consenting_dependent_ids and claim.is_sensitive = false;
+
+# An adult dependent reads their own claims.
+has_permission(actor: User, "read", claim: Claim) if
+    actor.role = "dependent" and claim.dependent_id = actor.dependent_id;
+
+# Provider staff read the claims their organisation submitted.
+has_permission(actor: User, "read", claim: Claim) if
+    actor.role = "provider" and organisation_claim(actor, claim);
+
+# Plan staff read every claim.
+has_permission(actor: User, "read", _claim: Claim) if plan_staff(actor);
+
+# A regulator reads, de-identified, the claims of providers in its state.
+has_permission(actor: User, "read", claim: Claim) if
+    actor.role = "regulator" and claim.provider.state = actor.jurisdiction;
+
+# Employers read no claim one by one: they get claimsSummary only (see employers.polar).
+
+
+resource Appeal {
+    permissions = ["read"];
+}
+
+# An appeal is visible exactly where its claim is.
+has_permission(actor: User, "read", appeal: Appeal) if
+    has_permission(actor, "read", appeal.claim);
+
+
+resource Payment {
+    permissions = ["read"];
+}
+
+# A claim payment is visible where its claim is; a premium payment where its policy is.
+has_permission(actor: User, "read", payment: Payment) if
+    has_permission(actor, "read", payment.claim);
+has_permission(actor: User, "read", payment: Payment) if
+    payment.claim_id = nil and has_permission(actor, "read", payment.policy);

@@ -1,0 +1,124 @@
+"""The authorizer: the three questions the rest of the product may ask, answered by Polar.
+
+1. may this principal do this action to this object?           -> `allowed`
+2. which rows of this type may it read?                          -> `row_filter` (engine-neutral)
+3. which fields of this kind of record may it read, and how?     -> `field_access`
+
+Everything else in this package is the Polar files and the translation of oso's data
+filter into `domain.access` row filters (which db/ turns into SQL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from uuid import UUID
+
+from oso import Oso
+from polar import Variable
+from polar.data.adapter.adapter import DataAdapter
+
+from domain.access import Principal, RowFilter
+from policies import resources as r
+from policies.translate import to_row_filter
+
+POLICY_DIR = Path(__file__).parent
+
+# How permissive each decision is: the most permissive of the matching rules wins.
+_RANK = {"visible": 3, "mask": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldDecision:
+    """visible, masked (with `how`), or hidden."""
+
+    kind: str  # "visible" | "masked" | "hidden"
+    how: str | None = None
+
+    @property
+    def visible(self) -> bool:
+        return self.kind == "visible"
+
+
+VISIBLE = FieldDecision("visible")
+HIDDEN = FieldDecision("hidden")
+
+
+class _FilterOnly(DataAdapter):
+    """oso hands us its data filter; we keep it and translate it ourselves."""
+
+    def build_query(self, data_filter):
+        return data_filter
+
+    def execute_query(self, query):
+        raise RuntimeError("claimgraph runs queries in db/, never through oso")
+
+
+def _build_oso() -> Oso:
+    oso = Oso()
+    oso.register_class(Principal, name="User")
+    oso.register_class(UUID, name="Uuid")
+    oso.register_class(r.FieldView)
+    for cls in (r.BreakGlassGrant, r.AuditEntry):
+        oso.register_class(cls)
+    for cls, fields in r.FIELDS.items():
+        oso.register_class(cls, fields=fields)
+    oso.set_data_filtering_adapter(_FilterOnly())
+    oso.load_files(sorted(str(p) for p in POLICY_DIR.glob("*.polar")))
+    return oso
+
+
+class Authorizer:
+    """One per process: the loaded policy and caches keyed by the principal's facts."""
+
+    def __init__(self) -> None:
+        self._oso = _build_oso()
+        self._row_filter = lru_cache(maxsize=4096)(self._compute_row_filter)
+        self._fields = lru_cache(maxsize=4096)(self._compute_field_access)
+
+    # 1. actions on one object
+    def allowed(self, principal: Principal, action: str, resource: r.Resource) -> bool:
+        return self._oso.is_allowed(principal, action, resource)
+
+    # 2. rows
+    def row_filter(self, principal: Principal, resource: str) -> RowFilter:
+        """Which rows of `resource` (member, claim, ...) the principal may read."""
+        return self._row_filter(principal, resource)
+
+    def _compute_row_filter(self, principal: Principal, resource: str) -> RowFilter:
+        cls = r.BY_NAME[resource]
+        data_filter = self._oso.authorized_query(principal, "read", cls)
+        return to_row_filter(data_filter, names={c: n for n, c in r.BY_NAME.items()})
+
+    # 3. fields
+    def field_access(self, principal: Principal, view: r.FieldView) -> Mapping[str, FieldDecision]:
+        """Decision per field group for records seen through `view`; absent means hidden."""
+        key = tuple(sorted(view.__dict__.items()))
+        return self._fields(principal, key)
+
+    def _compute_field_access(self, principal: Principal, key: tuple) -> dict[str, FieldDecision]:
+        view = r.FieldView(**dict(key))
+        best: dict[str, tuple[int, FieldDecision]] = {}
+        results = self._oso.query_rule(
+            "field_access", principal, view, Variable("group"), Variable("decision")
+        )
+        for result in results:
+            group = result["bindings"]["group"]
+            raw = result["bindings"]["decision"]
+            kind, _, how = raw.partition(":")
+            decision = VISIBLE if kind == "visible" else FieldDecision("masked", how)
+            rank = _RANK["visible" if kind == "visible" else "mask"]
+            if group not in best or rank > best[group][0]:
+                best[group] = (rank, decision)
+        return {group: decision for group, (_, decision) in best.items()}
+
+    # purposes of use
+    def purpose_allowed(self, role: str, purpose: str) -> bool:
+        return self._oso.query_rule_once("allowed_purpose", role, purpose)
+
+    def default_purpose(self, role: str) -> str | None:
+        for result in self._oso.query_rule("default_purpose", role, Variable("purpose")):
+            return result["bindings"]["purpose"]
+        return None

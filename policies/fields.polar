@@ -1,0 +1,118 @@
+# Field access: which fields of a readable record a principal sees, and how.
+#
+# Every field belongs to a class (public, business, phi, restricted) and, within it, a
+# group (name, contact, medical, ...), declared once next to its GraphQL type. A rule
+# below says what a role sees of a group on a kind of record:
+#   "visible"           the value;
+#   "mask:<how>"        a masked value: last4, year (birth year, 90+ as 90), zip3,
+#                       remove (absent, for de-identification), pseudonym (keyed, stable);
+#   (no rule)           hidden: null with a FORBIDDEN error at that path.
+# The view `v` carries the record's type and the facts that matter (an adult dependent,
+# consent on record, break-glass for the record's member, the principal's organisation).
+# When several rules match, the most permissive wins.
+
+# --- directory and operational data ---------------------------------------------------
+
+# Public fields (provider directory data, an employer's name) go to whoever reads the row.
+field_access(_actor: User, _v: FieldView, "public", "visible");
+
+# A record's id is shown as it is, except that regulators get stable pseudonyms for people.
+field_access(actor: User, v: FieldView, "identity", "visible") if
+    not (actor.role = "regulator" and person(v));
+
+# Business fields go to whoever reads the row, except that a member sees only the name of
+# their employer.
+field_access(actor: User, v: FieldView, "business", "visible") if
+    not (actor.role = "member" and v.type = "Employer");
+
+# --- people: members and dependents ---------------------------------------------------
+
+person(v: FieldView) if v.type = "Member";
+person(v: FieldView) if v.type = "Dependent";
+
+personal_group("name");
+personal_group("birth_date");
+personal_group("demographic");
+personal_group("contact");
+personal_group("zip");
+personal_group("geo");
+personal_group("identifier");
+personal_group("enrolment");
+personal_group("medical");
+
+# A member sees all of their own record; a dependent all of theirs. SSNs to the last four.
+field_access(actor: User, v: FieldView, group, "visible") if
+    actor.role = "member" and v.type = "Member" and personal_group(group);
+field_access(actor: User, v: FieldView, group, "visible") if
+    actor.role = "dependent" and v.type = "Dependent" and personal_group(group);
+field_access(actor: User, v: FieldView, "ssn", "mask:last4") if
+    actor.role in ["member", "dependent"] and person(v);
+
+# The subscriber sees everything of a minor dependent, and of an adult dependent who has
+# consented; of an adult without consent, demographics and enrolment only.
+field_access(actor: User, v: FieldView, group, "visible") if
+    actor.role = "member" and v.type = "Dependent" and personal_group(group) and
+    (v.adult = false or v.consented = true);
+field_access(actor: User, v: FieldView, group, "visible") if
+    actor.role = "member" and v.type = "Dependent" and
+    group in ["name", "birth_date", "demographic", "enrolment", "identifier"];
+
+# Adjudicators see all but medical fields, unless break-glass is open for that member.
+field_access(actor: User, v: FieldView, group, "visible") if
+    actor.role = "adjudicator" and person(v) and personal_group(group) and
+    not group = "medical";
+field_access(actor: User, v: FieldView, "medical", "visible") if
+    actor.role = "adjudicator" and person(v) and v.break_glass = true;
+field_access(actor: User, v: FieldView, "ssn", "mask:last4") if
+    actor.role = "adjudicator" and person(v);
+
+# Admins see everything; SSNs masked (a whole SSN needs an explicit, audited reveal).
+field_access(actor: User, v: FieldView, group, "visible") if
+    actor.role = "admin" and person(v) and personal_group(group);
+field_access(actor: User, v: FieldView, "ssn", "mask:last4") if
+    actor.role = "admin" and person(v);
+
+# Provider staff see demographics of the people they have claims for: enough to bill.
+field_access(actor: User, v: FieldView, group, "visible") if
+    actor.role = "provider" and person(v) and
+    group in ["name", "birth_date", "demographic", "identifier", "enrolment", "zip", "geo"];
+
+# An employer sees its employees' enrolment: who, under which number, enrolled when.
+field_access(actor: User, v: FieldView, group, "visible") if
+    actor.role = "employer" and person(v) and group in ["name", "identifier", "enrolment"];
+
+# Regulators see de-identified records (HIPAA Safe Harbor): no names, contact, SSN or
+# numbers; birth year only (90+ as 90); ZIP to 3 digits; pseudonyms instead of ids.
+field_access(actor: User, v: FieldView, group, "visible") if
+    actor.role = "regulator" and person(v) and group in ["demographic", "enrolment", "geo"];
+field_access(actor: User, v: FieldView, group, "mask:remove") if
+    actor.role = "regulator" and person(v) and
+    group in ["name", "contact", "identifier", "ssn"];
+field_access(actor: User, v: FieldView, "birth_date", "mask:year") if
+    actor.role = "regulator" and person(v);
+field_access(actor: User, v: FieldView, "zip", "mask:zip3") if
+    actor.role = "regulator" and person(v);
+field_access(actor: User, v: FieldView, "identity", "mask:pseudonym") if
+    actor.role = "regulator" and person(v);
+
+# --- claims and appeals ---------------------------------------------------------------
+
+# Clinical content (diagnosis and procedure codes, documents) goes to whoever reads the
+# claim: the row rules already keep it to the patient's side, the provider, plan staff
+# and (de-identified) the regulator.
+field_access(_actor: User, v: FieldView, "clinical", "visible") if
+    v.type in ["Claim", "ClaimLine", "Appeal"];
+
+# An appeal's free-text narrative may name people: regulators do not get it.
+field_access(actor: User, v: FieldView, "narrative", "visible") if
+    v.type = "Appeal" and not actor.role = "regulator";
+
+# --- restricted: tax ids ----------------------------------------------------------------
+
+# Plan staff see tax ids to the last four; a provider or employer its own the same way.
+field_access(actor: User, v: FieldView, "tax_id", "mask:last4") if
+    plan_staff(actor) and v.type in ["Provider", "Employer"];
+field_access(actor: User, v: FieldView, "tax_id", "mask:last4") if
+    actor.role = "provider" and v.type = "Provider" and v.own_organisation = true;
+field_access(actor: User, v: FieldView, "tax_id", "mask:last4") if
+    actor.role = "employer" and v.type = "Employer";

@@ -1,0 +1,100 @@
+# Members (subscribers), their dependents and their policies.
+
+resource Member {
+    permissions = ["read", "enroll", "update_contact", "open_break_glass", "read_disclosures"];
+}
+
+# A member reads their own record.
+has_permission(actor: User, "read", member: Member) if
+    actor.role = "member" and member.id = actor.member_id;
+
+# Plan staff read every member.
+has_permission(actor: User, "read", _member: Member) if plan_staff(actor);
+
+# Provider staff read the members their organisation has claims for (demographics only,
+# by the field rules).
+has_permission(actor: User, "read", member: Member) if
+    actor.role = "provider" and claim in member.claims and organisation_claim(actor, claim);
+
+# An employer's benefits administrator reads its own employees (enrolment fields).
+has_permission(actor: User, "read", member: Member) if
+    actor.role = "employer" and member.employer_id = actor.employer_id;
+
+# A regulator reads, de-identified, the members whose employer is in its state.
+has_permission(actor: User, "read", member: Member) if
+    actor.role = "regulator" and member.employer.state = actor.jurisdiction;
+
+# Members change their own contact details; admins and the member's employer enrol.
+has_permission(actor: User, "update_contact", member: Member) if
+    actor.role = "member" and member.id = actor.member_id;
+has_permission(actor: User, "enroll", _member: Member) if actor.role = "admin";
+has_permission(actor: User, "enroll", member: Member) if
+    actor.role = "employer" and member.employer_id = actor.employer_id;
+
+# Adjudicators and admins may open emergency (break-glass) access to one member.
+has_permission(actor: User, "open_break_glass", _member: Member) if plan_staff(actor);
+
+# A member reads the accounting of disclosures of their own PHI.
+has_permission(actor: User, "read_disclosures", member: Member) if
+    actor.role = "member" and member.id = actor.member_id;
+
+
+resource Dependent {
+    permissions = ["read", "grant_consent", "revoke_consent", "update_contact", "read_disclosures"];
+}
+
+# The subscriber reads the dependents covered through them (adults' medical fields only
+# with consent, by the field rules).
+has_permission(actor: User, "read", dependent: Dependent) if
+    actor.role = "member" and dependent.member_id = actor.member_id;
+
+# An adult dependent with a login reads their own record.
+has_permission(actor: User, "read", dependent: Dependent) if
+    actor.role = "dependent" and dependent.id = actor.dependent_id;
+
+# Plan staff read every dependent.
+has_permission(actor: User, "read", _dependent: Dependent) if plan_staff(actor);
+
+# Provider staff read the dependents their organisation has claims for.
+has_permission(actor: User, "read", dependent: Dependent) if
+    actor.role = "provider" and claim in dependent.claims and organisation_claim(actor, claim);
+
+# An employer reads the dependents of its employees (enrolment fields).
+has_permission(actor: User, "read", dependent: Dependent) if
+    actor.role = "employer" and dependent.member.employer_id = actor.employer_id;
+
+# A regulator reads, de-identified, dependents of members in its state.
+has_permission(actor: User, "read", dependent: Dependent) if
+    actor.role = "regulator" and dependent.member.employer.state = actor.jurisdiction;
+
+# Only the adult dependent grants or revokes the subscriber's access to their records.
+has_permission(actor: User, "grant_consent", dependent: Dependent) if
+    actor.role = "dependent" and dependent.id = actor.dependent_id;
+has_permission(actor: User, "revoke_consent", dependent: Dependent) if
+    actor.role = "dependent" and dependent.id = actor.dependent_id;
+has_permission(actor: User, "update_contact", dependent: Dependent) if
+    actor.role = "dependent" and dependent.id = actor.dependent_id;
+has_permission(actor: User, "read_disclosures", dependent: Dependent) if
+    actor.role = "dependent" and dependent.id = actor.dependent_id;
+
+
+resource Policy {
+    permissions = ["read"];
+}
+
+# A member reads their own policies; an adult dependent the coverage they are under.
+has_permission(actor: User, "read", policy: Policy) if
+    actor.role = "member" and policy.member_id = actor.member_id;
+has_permission(actor: User, "read", policy: Policy) if
+    actor.role = "dependent" and policy.member_id = actor.subscriber_id;
+
+# Plan staff read every policy.
+has_permission(actor: User, "read", _policy: Policy) if plan_staff(actor);
+
+# An employer reads its employees' policies (plan, level, status, premium, contributions).
+has_permission(actor: User, "read", policy: Policy) if
+    actor.role = "employer" and policy.member.employer_id = actor.employer_id;
+
+# A regulator reads policies of members in its state.
+has_permission(actor: User, "read", policy: Policy) if
+    actor.role = "regulator" and policy.member.employer.state = actor.jurisdiction;
