@@ -132,6 +132,60 @@ async def active_user(conn, user_id) -> RowMapping | None:
     return result.mappings().first()
 
 
+async def principal_facts(conn, user_id) -> RowMapping | None:
+    """An active user with, in one statement, the facts its policy reasons about.
+
+    `family`: the subscriber's dependents with birth dates and whether consent is on
+    record; `break_glass`: members with an open emergency grant for this user;
+    `member_employer_id` and `subscriber_id`: the records a member and a dependent hang on.
+    """
+    from sqlalchemy import exists, func, literal_column
+
+    from db.tables import break_glass_grants as bg
+    from db.tables import consents, dependents, members, users
+
+    consented = exists().where(
+        consents.c.dependent_id == dependents.c.id,
+        consents.c.grantee_member_id == dependents.c.member_id,
+        consents.c.revoked_at.is_(None),
+    )
+    family = (
+        select(
+            func.coalesce(
+                func.json_agg(
+                    func.json_build_object(
+                        "id",
+                        dependents.c.id,
+                        "born",
+                        dependents.c.date_of_birth,
+                        "consent",
+                        consented,
+                    )
+                ),
+                literal_column("'[]'::json"),
+            )
+        )
+        .where(dependents.c.member_id == users.c.member_id, dependents.c.deleted_at.is_(None))
+        .scalar_subquery()
+    )
+    grants = (
+        select(func.array_agg(bg.c.member_id))
+        .where(bg.c.user_id == users.c.id, bg.c.expires_at > func.now())
+        .scalar_subquery()
+    )
+    employer = select(members.c.employer_id).where(members.c.id == users.c.member_id)
+    subscriber = select(dependents.c.member_id).where(dependents.c.id == users.c.dependent_id)
+    stmt = select(
+        users,
+        family.label("family"),
+        grants.label("break_glass"),
+        employer.scalar_subquery().label("member_employer_id"),
+        subscriber.scalar_subquery().label("subscriber_id"),
+    ).where(users.c.id == user_id, users.c.status == "active", users.c.deleted_at.is_(None))
+    result = await conn.execute(stmt)
+    return result.mappings().first()
+
+
 async def schema_revision(conn) -> str | None:
     """The alembic revision the database is at (None before the first migration)."""
     from sqlalchemy import text

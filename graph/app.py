@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import uuid
+from datetime import date
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
@@ -18,13 +20,14 @@ from db import migrate, repos
 from db.engine import make_engine
 from db.session import RequestConnection
 from domain.access import Principal
-from domain.enums import Role
-from graph.auth import InvalidToken, signing_key, verify_access_token
+from domain.enums import PurposeOfUse, Role
+from domain.people import is_adult
 from graph.config import Settings
 from graph.context import Context
 from graph.errors import error_body
 from graph.loaders import UserByIdLoader
 from graph.schema import _is_database_down, build_schema
+from policies.engine import Authorizer
 
 log = logging.getLogger("claimgraph.app")
 
@@ -34,7 +37,15 @@ class _GraphQL(GraphQL):
         return request.state.context
 
 
-def principal_from(row) -> Principal:
+def principal_from(row, *, today: date, purpose: PurposeOfUse | None = None) -> Principal:
+    """The principal and the facts its policy reasons about (ages and consents are facts)."""
+    minors, consenting = [], []
+    for person in row["family"] or []:
+        dependent_id = UUID(person["id"])
+        if not is_adult(date.fromisoformat(person["born"]), today=today):
+            minors.append(dependent_id)
+        elif person["consent"]:
+            consenting.append(dependent_id)
     return Principal(
         user_id=row["id"],
         email=row["email"],
@@ -42,18 +53,23 @@ def principal_from(row) -> Principal:
         member_id=row["member_id"],
         dependent_id=row["dependent_id"],
         provider_id=row["provider_id"],
-        employer_id=row["employer_id"],
+        employer_id=row["employer_id"] or row["member_employer_id"],
         jurisdiction=row["jurisdiction"],
+        purpose_of_use=purpose,
+        subscriber_id=row["subscriber_id"],
+        minor_dependent_ids=tuple(sorted(minors)),
+        consenting_dependent_ids=tuple(sorted(consenting)),
+        break_glass_member_ids=tuple(sorted(set(row["break_glass"] or ()))),
     )
 
 
 class AuthenticatedGraphQL:
     """Verifies the bearer token and loads the principal before any GraphQL runs."""
 
-    def __init__(self, *, engine: AsyncEngine, settings: Settings) -> None:
+    def __init__(self, *, engine: AsyncEngine, settings: Settings, authorizer: Authorizer) -> None:
         self.engine = engine
         self.settings = settings
-        self.key = signing_key()
+        self.authorizer = authorizer
         self.graphql = _GraphQL(
             build_schema(settings), graphql_ide="graphiql", allow_queries_via_get=True
         )
@@ -88,7 +104,7 @@ class AuthenticatedGraphQL:
         except InvalidToken as exc:
             return _unauthenticated(str(exc))
         try:
-            row = await repos.active_user(db, user_id)
+            row = await repos.principal_facts(db, user_id)
         except Exception as exc:
             if not _is_database_down(exc):
                 raise
@@ -99,10 +115,16 @@ class AuthenticatedGraphQL:
             )
         if row is None:
             return _unauthenticated("The access token's user is unknown or inactive.")
+        purpose, refusal = self._purpose(request, row["role"])
+        if refusal is not None:
+            return refusal
+        today = date.today()
         context = Context(
-            principal=principal_from(row),
+            principal=principal_from(row, today=today, purpose=purpose),
             db=db,
             settings=self.settings,
+            authorizer=self.authorizer,
+            today=today,
             request_id=request_id,
             client_ip=request.client.host if request.client else None,
             user_agent=request.headers.get("user-agent"),
@@ -111,6 +133,25 @@ class AuthenticatedGraphQL:
         context.loader(UserByIdLoader).prime(row["id"], row)
         request.state.context = context
         return None
+
+    def _purpose(self, request: Request, role: str):
+        """The purpose of use stated in X-Purpose-Of-Use, or the role's default."""
+        stated = request.headers.get("x-purpose-of-use")
+        if stated is None or not stated.strip():
+            default = self.authorizer.default_purpose(role)
+            return (PurposeOfUse(default) if default else None), None
+        try:
+            purpose = PurposeOfUse(stated.strip().upper())
+        except ValueError:
+            allowed = ", ".join(p.value for p in PurposeOfUse)
+            body = error_body("BAD_USER_INPUT", f"X-Purpose-Of-Use must be one of {allowed}.")
+            return None, JSONResponse(body, status_code=400)
+        if not self.authorizer.purpose_allowed(role, purpose.value):
+            body = error_body(
+                "FORBIDDEN", f"The purpose of use {purpose.value} is not allowed for your role."
+            )
+            return None, JSONResponse(body, status_code=403)
+        return purpose, None
 
 
 def _wants_ide(request: Request) -> bool:
@@ -136,7 +177,8 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     settings = settings or Settings()
     url = database_url or resolve_url()
     engine = make_engine(url, pool_size=settings.db_pool_size)
-    graphql = AuthenticatedGraphQL(engine=engine, settings=settings)
+    authorizer = Authorizer()
+    graphql = AuthenticatedGraphQL(engine=engine, settings=settings, authorizer=authorizer)
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -176,4 +218,5 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     )
     app.state.engine = engine
     app.state.settings = settings
+    app.state.authorizer = authorizer
     return app

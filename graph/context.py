@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TypeVar
 
 import strawberry
@@ -10,9 +11,9 @@ from sqlalchemy import ColumnElement
 
 from db.filters import TABLES, where
 from db.session import RequestConnection
-from domain.access import Principal
+from domain.access import Principal, RowFilter
 from graph.config import Settings
-from policies.scope import row_filter
+from policies.engine import Authorizer
 
 L = TypeVar("L")
 
@@ -22,17 +23,22 @@ class Context:
     principal: Principal
     db: RequestConnection
     settings: Settings
+    authorizer: Authorizer
     request_id: str
+    today: date = field(default_factory=date.today)
     client_ip: str | None = None
     user_agent: str | None = None
     _conditions: dict[str, ColumnElement[bool]] = field(default_factory=dict)
     _loaders: dict[type, Any] = field(default_factory=dict)
 
+    def row_filter(self, resource: str) -> RowFilter:
+        return self.authorizer.row_filter(self.principal, resource)
+
     def condition(self, resource: str) -> ColumnElement[bool]:
         """The SQL condition for the rows of `resource` this principal may read (cached)."""
         cond = self._conditions.get(resource)
         if cond is None:
-            cond = where(TABLES[resource], row_filter(self.principal, resource))
+            cond = where(TABLES[resource], self.row_filter(resource))
             self._conditions[resource] = cond
         return cond
 

@@ -13,7 +13,7 @@ from uuid import UUID
 
 import strawberry
 
-from graph.errors import BadUserInput
+from graph.errors import BadUserInput, Forbidden
 
 T = TypeVar("T")
 
@@ -44,10 +44,29 @@ def from_global_id(
 @strawberry.interface(description="An object with a global id (Relay).")
 class Node:
     db_id: strawberry.Private[UUID]
+    _row: strawberry.Private[Any]
+    _decisions: strawberry.Private[Any] = None
 
-    @strawberry.field(description="Global id; pass it to node(id:) or the type's own lookup.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id(type(self).__name__, self.db_id))
+    @staticmethod
+    def field_view(principal, row, today) -> Any:
+        """The facts the field policy needs about a record of this type (override per type)."""
+        raise TypeError("every Node type declares its field view")
+
+    @strawberry.field(
+        description="Global id; pass it to node(id:) or the type's own lookup. "
+        "Regulators get stable pseudonyms for people instead."
+    )
+    def id(self, info: strawberry.Info) -> strawberry.ID:
+        from graph.fields import decisions_for
+        from graph.keys import pseudonym
+
+        decision = decisions_for(self, info).get("identity")
+        name = type(self).__name__
+        if decision is not None and decision.visible:
+            return strawberry.ID(to_global_id(name, self.db_id))
+        if decision is not None and decision.how == "pseudonym":
+            return strawberry.ID(to_global_id(name, pseudonym(self.db_id)))
+        raise Forbidden(f"You may not read the id of this {name}.")
 
 
 # --- cursors ---------------------------------------------------------------------------------

@@ -34,6 +34,19 @@ has_permission(actor: User, "read", _claim: Claim) if plan_staff(actor);
 has_permission(actor: User, "read", claim: Claim) if
     actor.role = "regulator" and claim.provider.state = actor.jurisdiction;
 
+resource ClaimLine {
+    permissions = ["read"];
+}
+
+resource ClaimEvent {
+    permissions = ["read"];
+}
+
+# A claim's lines and timeline are readable exactly where the claim is.
+has_permission(actor: User, "read", line: ClaimLine) if has_permission(actor, "read", line.claim);
+has_permission(actor: User, "read", event: ClaimEvent) if
+    has_permission(actor, "read", event.claim);
+
 # Employers read no claim one by one: they get claimsSummary only (see employers.polar).
 
 

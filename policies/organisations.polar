@@ -43,6 +43,15 @@ has_permission(actor: User, "read", contract: Contract) if
     actor.role = "regulator" and contract.provider.state = actor.jurisdiction;
 
 
+resource FeeScheduleItem {
+    permissions = ["read"];
+}
+
+# A contract's fee schedule is readable exactly where the contract is.
+has_permission(actor: User, "read", item: FeeScheduleItem) if
+    has_permission(actor, "read", item.contract);
+
+
 resource Employer {
     permissions = ["read", "read_claims_summary"];
 }

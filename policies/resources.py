@@ -34,6 +34,12 @@ class Policy(Resource): ...
 class Claim(Resource): ...
 
 
+class ClaimLine(Resource): ...
+
+
+class ClaimEvent(Resource): ...
+
+
 class Appeal(Resource): ...
 
 
@@ -47,6 +53,9 @@ class Credential(Resource): ...
 
 
 class Contract(Resource): ...
+
+
+class FeeScheduleItem(Resource): ...
 
 
 class Employer(Resource): ...
@@ -104,6 +113,8 @@ FIELDS: dict[type[Resource], dict[str, Any]] = {
         "provider": _one("Provider", "provider_id"),
         "member": _one("Member", "member_id"),
     },
+    ClaimLine: {"id": UUID, "claim_id": UUID, "claim": _one("Claim", "claim_id")},
+    ClaimEvent: {"id": UUID, "claim_id": UUID, "claim": _one("Claim", "claim_id")},
     Appeal: {"id": UUID, "claim_id": UUID, "claim": _one("Claim", "claim_id")},
     Payment: {
         "id": UUID,
@@ -115,6 +126,11 @@ FIELDS: dict[type[Resource], dict[str, Any]] = {
     Provider: {"id": UUID, "parent_id": UUID, "state": str},
     Credential: {"id": UUID, "provider_id": UUID, "provider": _one("Provider", "provider_id")},
     Contract: {"id": UUID, "provider_id": UUID, "provider": _one("Provider", "provider_id")},
+    FeeScheduleItem: {
+        "id": UUID,
+        "contract_id": UUID,
+        "contract": _one("Contract", "contract_id"),
+    },
     Employer: {"id": UUID, "state": str},
     Account: {"id": UUID},
 }
@@ -132,4 +148,7 @@ BY_NAME: dict[str, type[Resource]] = {
     "contract": Contract,
     "employer": Employer,
     "user": Account,
+    "claim_line": ClaimLine,
+    "claim_event": ClaimEvent,
+    "fee_schedule_item": FeeScheduleItem,
 }

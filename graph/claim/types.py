@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
-from uuid import UUID
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
 
+from domain.enums import OPEN_APPEAL_STATUSES
 from graph import enums
 from graph import loaders as ld
 from graph.context import Info
+from graph.fields import BUSINESS, PHI, classified
 from graph.relay import Node
 from graph.rows import build, build_optional
+from policies.resources import FieldView
 
 if TYPE_CHECKING:
     from graph.member.types import Dependent, Member
@@ -27,74 +29,72 @@ PolicyRef = Annotated["Policy", strawberry.lazy("graph.policy.types")]
 ProviderRef = Annotated["Provider", strawberry.lazy("graph.provider.types")]
 
 
+async def _one(info: Info, loader, cls, key) -> Any:
+    if key is None:
+        return None
+    return build_optional(cls, await info.context.loader(loader).load(key))
+
+
 @strawberry.type(description="A claim for care a provider gave a member or dependent.")
 class Claim(Node):
-    claim_number: str
-    status: enums.ClaimStatus
-    priority: enums.Priority
-    claim_type: enums.ClaimType
-    service_type: str | None
-    place_of_service: str | None
-    diagnosis_codes: list[str]
-    procedure_codes: list[str]
-    service_date: date
-    submission_date: datetime
-    received_date: datetime | None
-    processed_date: datetime | None
-    billed_amount: Decimal
-    allowed_amount: Decimal | None
-    deductible_applied: Decimal
-    coinsurance_amount: Decimal
-    copay_amount: Decimal
-    paid_amount: Decimal | None
-    member_responsibility: Decimal | None
-    denial_code: str | None
-    denial_reason: str | None
-    notes: str | None
-    triage_confidence: Decimal | None
-    triage_reasons: JSON | None
-    is_sensitive: bool
-    requires_manual_review: bool
-    is_duplicate: bool
-    version: int
-    created_at: datetime
-    updated_at: datetime
-    member_id: strawberry.Private[UUID]
-    dependent_id: strawberry.Private[UUID | None]
-    provider_id: strawberry.Private[UUID]
-    policy_id: strawberry.Private[UUID | None]
+    claim_number = classified("claim_number", BUSINESS, "business", str)
+    status = classified("status", BUSINESS, "business", enums.ClaimStatus)
+    priority = classified("priority", BUSINESS, "business", enums.Priority)
+    claim_type = classified("claim_type", BUSINESS, "business", enums.ClaimType)
+    service_type = classified("service_type", PHI, "clinical", str)
+    place_of_service = classified("place_of_service", PHI, "clinical", str)
+    diagnosis_codes = classified("diagnosis_codes", PHI, "clinical", list[str])
+    procedure_codes = classified("procedure_codes", PHI, "clinical", list[str])
+    service_date = classified("service_date", BUSINESS, "business", date)
+    submission_date = classified("submission_date", BUSINESS, "business", datetime)
+    received_date = classified("received_date", BUSINESS, "business", datetime)
+    processed_date = classified("processed_date", BUSINESS, "business", datetime)
+    billed_amount = classified("billed_amount", BUSINESS, "business", Decimal)
+    allowed_amount = classified("allowed_amount", BUSINESS, "business", Decimal)
+    deductible_applied = classified("deductible_applied", BUSINESS, "business", Decimal)
+    coinsurance_amount = classified("coinsurance_amount", BUSINESS, "business", Decimal)
+    copay_amount = classified("copay_amount", BUSINESS, "business", Decimal)
+    paid_amount = classified("paid_amount", BUSINESS, "business", Decimal)
+    member_responsibility = classified("member_responsibility", BUSINESS, "business", Decimal)
+    denial_code = classified("denial_code", BUSINESS, "business", str)
+    denial_reason = classified("denial_reason", BUSINESS, "business", str)
+    notes = classified("notes", PHI, "clinical", str)
+    triage_confidence = classified("triage_confidence", BUSINESS, "business", Decimal)
+    triage_reasons = classified("triage_reasons", BUSINESS, "business", JSON)
+    is_sensitive = classified("is_sensitive", BUSINESS, "business", bool)
+    requires_manual_review = classified("requires_manual_review", BUSINESS, "business", bool)
+    is_duplicate = classified("is_duplicate", BUSINESS, "business", bool)
+    version = classified("version", BUSINESS, "business", int)
+    created_at = classified("created_at", BUSINESS, "business", datetime)
+    updated_at = classified("updated_at", BUSINESS, "business", datetime)
+
+    @staticmethod
+    def field_view(principal, row, today) -> FieldView:
+        return FieldView(type="Claim")
 
     @strawberry.field(description="The subscriber whose coverage the claim is under.")
     async def member(self, info: Info) -> MemberRef | None:
         from graph.member.types import Member
 
-        row = await info.context.loader(ld.MemberByIdLoader).load(self.member_id)
-        return build_optional(Member, row)
+        return await _one(info, ld.MemberByIdLoader, Member, self._row["member_id"])
 
     @strawberry.field(description="The patient, when it is a dependent rather than the member.")
     async def dependent(self, info: Info) -> DependentRef | None:
         from graph.member.types import Dependent
 
-        if self.dependent_id is None:
-            return None
-        row = await info.context.loader(ld.DependentByIdLoader).load(self.dependent_id)
-        return build_optional(Dependent, row)
+        return await _one(info, ld.DependentByIdLoader, Dependent, self._row["dependent_id"])
 
     @strawberry.field
     async def provider(self, info: Info) -> ProviderRef | None:
         from graph.provider.types import Provider
 
-        row = await info.context.loader(ld.ProviderByIdLoader).load(self.provider_id)
-        return build_optional(Provider, row)
+        return await _one(info, ld.ProviderByIdLoader, Provider, self._row["provider_id"])
 
     @strawberry.field
     async def policy(self, info: Info) -> PolicyRef | None:
         from graph.policy.types import Policy
 
-        if self.policy_id is None:
-            return None
-        row = await info.context.loader(ld.PolicyByIdLoader).load(self.policy_id)
-        return build_optional(Policy, row)
+        return await _one(info, ld.PolicyByIdLoader, Policy, self._row["policy_id"])
 
     @strawberry.field(description="One line per procedure, in order.")
     async def lines(self, info: Info) -> list[ClaimLine]:
@@ -119,84 +119,94 @@ class Claim(Node):
 
 @strawberry.type(description="One procedure on a claim.")
 class ClaimLine:
-    db_id: strawberry.Private[UUID]
-    line_number: int
-    procedure_code: str
-    modifiers: list[str]
-    units: int
-    charge_amount: Decimal
-    allowed_amount: Decimal | None
-    paid_amount: Decimal | None
-    diagnosis_pointers: list[int]
-    service_date: date | None
+    db_id: strawberry.Private[Any]
+    _row: strawberry.Private[Any]
+    _decisions: strawberry.Private[Any] = None
+
+    line_number = classified("line_number", BUSINESS, "business", int)
+    procedure_code = classified("procedure_code", PHI, "clinical", str)
+    modifiers = classified("modifiers", PHI, "clinical", list[str])
+    units = classified("units", BUSINESS, "business", int)
+    charge_amount = classified("charge_amount", BUSINESS, "business", Decimal)
+    allowed_amount = classified("allowed_amount", BUSINESS, "business", Decimal)
+    paid_amount = classified("paid_amount", BUSINESS, "business", Decimal)
+    diagnosis_pointers = classified("diagnosis_pointers", PHI, "clinical", list[int])
+    service_date = classified("service_date", BUSINESS, "business", date)
+
+    @staticmethod
+    def field_view(principal, row, today) -> FieldView:
+        return FieldView(type="ClaimLine")
 
 
 @strawberry.type(description="One step of a claim's timeline.")
 class ClaimEvent:
-    db_id: strawberry.Private[UUID]
-    action: str
-    old_status: str | None
-    new_status: str | None
-    details: JSON | None
-    created_at: datetime
+    db_id: strawberry.Private[Any]
+    _row: strawberry.Private[Any]
+    _decisions: strawberry.Private[Any] = None
+
+    action = classified("action", BUSINESS, "business", str)
+    old_status = classified("old_status", BUSINESS, "business", str)
+    new_status = classified("new_status", BUSINESS, "business", str)
+    details = classified("details", BUSINESS, "business", JSON)
+    created_at = classified("created_at", BUSINESS, "business", datetime)
+
+    @staticmethod
+    def field_view(principal, row, today) -> FieldView:
+        return FieldView(type="ClaimEvent")
 
 
 @strawberry.type(description="A member's or provider's request to reconsider a claim decision.")
 class Appeal(Node):
-    appeal_number: str
-    appeal_reason: str
-    additional_information: str | None
-    requested_amount: Decimal | None
-    status: enums.AppealStatus
-    urgency: enums.AppealUrgency
-    submission_date: datetime
-    due_at: datetime
-    decision_date: datetime | None
-    decision_reason: str | None
-    claim_id: strawberry.Private[UUID]
+    appeal_number = classified("appeal_number", BUSINESS, "business", str)
+    appeal_reason = classified("appeal_reason", PHI, "narrative", str)
+    additional_information = classified("additional_information", PHI, "narrative", str)
+    requested_amount = classified("requested_amount", BUSINESS, "business", Decimal)
+    status = classified("status", BUSINESS, "business", enums.AppealStatus)
+    urgency = classified("urgency", BUSINESS, "business", enums.AppealUrgency)
+    submission_date = classified("submission_date", BUSINESS, "business", datetime)
+    due_at = classified("due_at", BUSINESS, "business", datetime)
+    decision_date = classified("decision_date", BUSINESS, "business", datetime)
+    decision_reason = classified("decision_reason", PHI, "narrative", str)
+
+    @staticmethod
+    def field_view(principal, row, today) -> FieldView:
+        return FieldView(type="Appeal")
 
     @strawberry.field(description="Still open after its due date (29 CFR 2560.503-1(i)).")
     def overdue(self) -> bool:
-        from domain.enums import OPEN_APPEAL_STATUSES
-
-        now = datetime.now(self.due_at.tzinfo)
-        return self.status in OPEN_APPEAL_STATUSES and now > self.due_at
+        due = self._row["due_at"]
+        return self._row["status"] in OPEN_APPEAL_STATUSES and datetime.now(due.tzinfo) > due
 
     @strawberry.field
     async def claim(self, info: Info) -> Claim | None:
-        row = await info.context.loader(ld.ClaimByIdLoader).load(self.claim_id)
-        return build_optional(Claim, row)
+        return await _one(info, ld.ClaimByIdLoader, Claim, self._row["claim_id"])
 
 
 @strawberry.type(description="Money moved for a claim or a premium.")
 class Payment(Node):
-    payment_number: str
-    payer_type: enums.PayerType
-    payee_type: enums.PayeeType
-    payment_type: enums.PaymentType
-    amount: Decimal
-    payment_method: enums.PaymentMethod
-    confirmation_number: str | None
-    status: enums.PaymentStatus
-    failure_reason: str | None
-    payment_date: datetime | None
-    processed_date: datetime | None
-    description: str | None
-    claim_id: strawberry.Private[UUID | None]
-    policy_id: strawberry.Private[UUID | None]
+    payment_number = classified("payment_number", BUSINESS, "business", str)
+    payer_type = classified("payer_type", BUSINESS, "business", enums.PayerType)
+    payee_type = classified("payee_type", BUSINESS, "business", enums.PayeeType)
+    payment_type = classified("payment_type", BUSINESS, "business", enums.PaymentType)
+    amount = classified("amount", BUSINESS, "business", Decimal)
+    payment_method = classified("payment_method", BUSINESS, "business", enums.PaymentMethod)
+    confirmation_number = classified("confirmation_number", BUSINESS, "business", str)
+    status = classified("status", BUSINESS, "business", enums.PaymentStatus)
+    failure_reason = classified("failure_reason", BUSINESS, "business", str)
+    payment_date = classified("payment_date", BUSINESS, "business", datetime)
+    processed_date = classified("processed_date", BUSINESS, "business", datetime)
+    description = classified("description", BUSINESS, "business", str)
+
+    @staticmethod
+    def field_view(principal, row, today) -> FieldView:
+        return FieldView(type="Payment")
 
     @strawberry.field
     async def claim(self, info: Info) -> Claim | None:
-        if self.claim_id is None:
-            return None
-        row = await info.context.loader(ld.ClaimByIdLoader).load(self.claim_id)
-        return build_optional(Claim, row)
+        return await _one(info, ld.ClaimByIdLoader, Claim, self._row["claim_id"])
 
     @strawberry.field
     async def policy(self, info: Info) -> PolicyRef | None:
         from graph.policy.types import Policy
 
-        if self.policy_id is None:
-            return None
-        row = await info.context.loader(ld.PolicyByIdLoader).load(self.policy_id)
-        return build_optional(Policy, row)
+        return await _one(info, ld.PolicyByIdLoader, Policy, self._row["policy_id"])

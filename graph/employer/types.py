@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from db.repos import Order
-from domain.masking import last_four
 from graph import enums
 from graph import loaders as ld
 from graph.context import Info
+from graph.fields import BUSINESS, PUBLIC, RESTRICTED, classified
 from graph.listing import Listing
 from graph.relay import Connection, Node
 from graph.rows import build
+from policies.resources import FieldView
 
 if TYPE_CHECKING:
     from graph.member.types import Member
@@ -24,39 +25,44 @@ MemberRef = Annotated["Member", strawberry.lazy("graph.member.types")]
 ROSTER = Listing("member", [Order("last_name"), Order("first_name")])
 
 
+def _business(column: str, python_type=str):
+    return classified(column, BUSINESS, "business", python_type)
+
+
 @strawberry.type(description="An employer that offers the plan to its employees.")
 class Employer(Node):
-    company_name: str
-    industry: str | None
-    employee_count: int | None
-    primary_contact_name: str | None
-    primary_contact_email: str | None
-    primary_contact_phone: str | None
-    address_line1: str | None
-    address_line2: str | None
-    city: str | None
-    state: str | None
-    zip_code: str | None
-    billing_cycle: enums.BillingCycle
-    payment_method: enums.EmployerPaymentMethod | None
-    group_number: str
-    contract_start_date: date | None
-    contract_end_date: date | None
-    status: enums.EmployerStatus
-    tax_id_value: strawberry.Private[str | None]
+    company_name = classified("company_name", PUBLIC, "public", str)
+    industry = _business("industry")
+    employee_count = _business("employee_count", int)
+    primary_contact_name = _business("primary_contact_name")
+    primary_contact_email = _business("primary_contact_email")
+    primary_contact_phone = _business("primary_contact_phone")
+    address_line1 = _business("address_line1")
+    address_line2 = _business("address_line2")
+    city = _business("city")
+    state = _business("state")
+    zip_code = _business("zip_code")
+    billing_cycle = _business("billing_cycle", enums.BillingCycle)
+    payment_method = _business("payment_method", enums.EmployerPaymentMethod)
+    group_number = _business("group_number")
+    contract_start_date = _business("contract_start_date", date)
+    contract_end_date = _business("contract_end_date", date)
+    status = _business("status", enums.EmployerStatus)
+    tax_id = classified(
+        "tax_id", RESTRICTED, "tax_id", str, description="Tax id, masked to the last four."
+    )
 
-    @strawberry.field(description="Tax id, masked to the last four digits.")
-    def tax_id(self) -> str | None:
-        return last_four(self.tax_id_value)
+    @staticmethod
+    def field_view(principal, row, today) -> FieldView:
+        return FieldView(type="Employer")
 
-    @strawberry.field(description="Employees enrolled in the plan, by name.")
+    @strawberry.field(description="Employees enrolled in the plan that you may see, by name.")
     async def members(
         self, info: Info, first: int = 50, after: str | None = None
     ) -> Connection[MemberRef]:
         from graph.member.types import Member
 
         request = ROSTER.request(info.context, first=first, after=after)
-        page = await info.context.loader(ld.MemberPagesByEmployerIdLoader).load(
-            (self.db_id, request)
-        )
+        loader = info.context.loader(ld.MemberPagesByEmployerIdLoader)
+        page = await loader.load((self.db_id, request))
         return ROSTER.from_page(page, lambda r: build(Member, r), request=request)

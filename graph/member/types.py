@@ -1,4 +1,4 @@
-"""Members (subscribers) and their dependents."""
+"""Members (subscribers) and their dependents; every field declares its class."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from uuid import UUID
 
 import strawberry
 
-from domain.masking import last_four
+from domain.masking import birth_year
+from domain.people import is_adult
 from graph import enums
 from graph import loaders as ld
 from graph.claim.inputs import ClaimFilter, ClaimOrder, claim_filter, claim_listing
 from graph.context import Info
+from graph.fields import BUSINESS, PHI, RESTRICTED, classified
 from graph.relay import Connection, Node
 from graph.rows import build, build_optional
+from policies.resources import FieldView
 
 if TYPE_CHECKING:
     from graph.claim.types import Claim
@@ -24,6 +27,12 @@ if TYPE_CHECKING:
 ClaimRef = Annotated["Claim", strawberry.lazy("graph.claim.types")]
 EmployerRef = Annotated["Employer", strawberry.lazy("graph.employer.types")]
 PolicyRef = Annotated["Policy", strawberry.lazy("graph.policy.types")]
+
+_YEAR = {"year": lambda born, today: birth_year(born, today=today)}
+
+
+def _birth_year(born: date, row) -> int:
+    return born.year
 
 
 async def _claims(info: Info, loader, parent: UUID, first, after, filter, order_by):
@@ -37,47 +46,56 @@ async def _claims(info: Info, loader, parent: UUID, first, after, filter, order_
 
 @strawberry.type(description="A subscriber (policyholder).")
 class Member(Node):
-    member_number: str
-    first_name: str
-    middle_name: str | None
-    last_name: str
-    date_of_birth: date
-    gender: enums.Gender | None
-    email: str | None
-    phone: str | None
-    alternate_phone: str | None
-    address_line1: str | None
-    address_line2: str | None
-    city: str | None
-    state: str | None
-    zip_code: str | None
-    country: str
-    blood_type: str | None
-    allergies: str | None
-    medical_conditions: str | None
-    emergency_contact_name: str | None
-    emergency_contact_phone: str | None
-    emergency_contact_relation: str | None
-    status: enums.MemberStatus
-    enrollment_date: date
-    termination_date: date | None
-    employee_id: str | None
-    preferred_language: str
-    created_at: datetime
-    ssn_value: strawberry.Private[str | None] = strawberry.field(default=None)
-    employer_id: strawberry.Private[UUID | None] = None
+    member_number = classified("member_number", PHI, "identifier", str)
+    first_name = classified("first_name", PHI, "name", str)
+    middle_name = classified("middle_name", PHI, "name", str)
+    last_name = classified("last_name", PHI, "name", str)
+    date_of_birth = classified("date_of_birth", PHI, "birth_date", date)
+    birth_year = classified(
+        "date_of_birth",
+        PHI,
+        "birth_date",
+        int,
+        render=_birth_year,
+        masks=_YEAR,
+        description="Year of birth (regulators: 90 or older reported as 90).",
+    )
+    gender = classified("gender", PHI, "demographic", enums.Gender)
+    email = classified("email", PHI, "contact", str)
+    phone = classified("phone", PHI, "contact", str)
+    alternate_phone = classified("alternate_phone", PHI, "contact", str)
+    address_line1 = classified("address_line1", PHI, "contact", str)
+    address_line2 = classified("address_line2", PHI, "contact", str)
+    city = classified("city", PHI, "contact", str)
+    state = classified("state", PHI, "geo", str)
+    zip_code = classified("zip_code", PHI, "zip", str)
+    country = classified("country", BUSINESS, "business", str)
+    blood_type = classified("blood_type", PHI, "medical", str)
+    allergies = classified("allergies", PHI, "medical", str)
+    medical_conditions = classified("medical_conditions", PHI, "medical", str)
+    emergency_contact_name = classified("emergency_contact_name", PHI, "contact", str)
+    emergency_contact_phone = classified("emergency_contact_phone", PHI, "contact", str)
+    emergency_contact_relation = classified("emergency_contact_relation", PHI, "contact", str)
+    status = classified("status", BUSINESS, "enrolment", enums.MemberStatus)
+    enrollment_date = classified("enrollment_date", BUSINESS, "enrolment", date)
+    termination_date = classified("termination_date", BUSINESS, "enrolment", date)
+    employee_id = classified("employee_id", BUSINESS, "enrolment", str)
+    preferred_language = classified("preferred_language", PHI, "demographic", str)
+    created_at = classified("created_at", BUSINESS, "business", datetime)
+    ssn = classified("ssn", RESTRICTED, "ssn", str, description="Social security number, masked.")
 
-    @strawberry.field(description="Social security number, masked to the last four digits.")
-    def ssn(self) -> str | None:
-        return last_four(self.ssn_value)
+    @staticmethod
+    def field_view(principal, row, today) -> FieldView:
+        return FieldView(type="Member", break_glass=row["id"] in principal.break_glass_member_ids)
 
     @strawberry.field
     async def employer(self, info: Info) -> EmployerRef | None:
         from graph.employer.types import Employer
 
-        if self.employer_id is None:
+        employer_id = self._row["employer_id"]
+        if employer_id is None:
             return None
-        row = await info.context.loader(ld.EmployerByIdLoader).load(self.employer_id)
+        row = await info.context.loader(ld.EmployerByIdLoader).load(employer_id)
         return build_optional(Employer, row)
 
     @strawberry.field
@@ -85,7 +103,7 @@ class Member(Node):
         rows = await info.context.loader(ld.DependentsByMemberIdLoader).load(self.db_id)
         return [build(Dependent, r) for r in rows]
 
-    @strawberry.field(description="How many dependents the member has on record.")
+    @strawberry.field(description="How many dependents of this member you may see.")
     async def dependent_count(self, info: Info) -> int:
         rows = await info.context.loader(ld.DependentsByMemberIdLoader).load(self.db_id)
         return len(rows)
@@ -97,7 +115,7 @@ class Member(Node):
         rows = await info.context.loader(ld.PoliciesByMemberIdLoader).load(self.db_id)
         return [build(Policy, r) for r in rows]
 
-    @strawberry.field(description="Claims under this member's coverage (incl. dependents').")
+    @strawberry.field(description="Claims under this member's coverage that you may see.")
     async def claims(
         self,
         info: Info,
@@ -113,33 +131,46 @@ class Member(Node):
 
 @strawberry.type(description="A spouse, child or other person covered through a member.")
 class Dependent(Node):
-    first_name: str
-    middle_name: str | None
-    last_name: str
-    date_of_birth: date
-    gender: enums.Gender | None
-    relationship: enums.Relationship
-    email: str | None
-    phone: str | None
-    blood_type: str | None
-    allergies: str | None
-    medical_conditions: str | None
-    status: enums.DependentStatus
-    enrollment_date: date
-    termination_date: date | None
-    member_id: strawberry.Private[UUID]
-    ssn_value: strawberry.Private[str | None] = None
+    first_name = classified("first_name", PHI, "name", str)
+    middle_name = classified("middle_name", PHI, "name", str)
+    last_name = classified("last_name", PHI, "name", str)
+    date_of_birth = classified("date_of_birth", PHI, "birth_date", date)
+    birth_year = classified(
+        "date_of_birth",
+        PHI,
+        "birth_date",
+        int,
+        render=_birth_year,
+        masks=_YEAR,
+        description="Year of birth (regulators: 90 or older reported as 90).",
+    )
+    gender = classified("gender", PHI, "demographic", enums.Gender)
+    relationship = classified("relationship", BUSINESS, "enrolment", enums.Relationship)
+    email = classified("email", PHI, "contact", str)
+    phone = classified("phone", PHI, "contact", str)
+    blood_type = classified("blood_type", PHI, "medical", str)
+    allergies = classified("allergies", PHI, "medical", str)
+    medical_conditions = classified("medical_conditions", PHI, "medical", str)
+    status = classified("status", BUSINESS, "enrolment", enums.DependentStatus)
+    enrollment_date = classified("enrollment_date", BUSINESS, "enrolment", date)
+    termination_date = classified("termination_date", BUSINESS, "enrolment", date)
+    ssn = classified("ssn", RESTRICTED, "ssn", str, description="Social security number, masked.")
 
-    @strawberry.field(description="Social security number, masked to the last four digits.")
-    def ssn(self) -> str | None:
-        return last_four(self.ssn_value)
+    @staticmethod
+    def field_view(principal, row, today) -> FieldView:
+        return FieldView(
+            type="Dependent",
+            adult=is_adult(row["date_of_birth"], today=today),
+            consented=row["id"] in principal.consenting_dependent_ids,
+            break_glass=row["member_id"] in principal.break_glass_member_ids,
+        )
 
     @strawberry.field(description="The subscriber this dependent is covered through.")
     async def member(self, info: Info) -> Member | None:
-        row = await info.context.loader(ld.MemberByIdLoader).load(self.member_id)
+        row = await info.context.loader(ld.MemberByIdLoader).load(self._row["member_id"])
         return build_optional(Member, row)
 
-    @strawberry.field(description="Claims for this dependent's care.")
+    @strawberry.field(description="Claims for this dependent's care that you may see.")
     async def claims(
         self,
         info: Info,

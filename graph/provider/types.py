@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
-from uuid import UUID
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from domain.masking import last_four
 from graph import enums
 from graph import loaders as ld
 from graph.claim.inputs import ClaimFilter, ClaimOrder, claim_filter, claim_listing
 from graph.context import Info
+from graph.fields import BUSINESS, PUBLIC, RESTRICTED, classified
 from graph.relay import Connection, Node
 from graph.rows import build, build_optional
+from policies.resources import FieldView
 
 if TYPE_CHECKING:
     from graph.claim.types import Claim
@@ -23,61 +23,77 @@ if TYPE_CHECKING:
 ClaimRef = Annotated["Claim", strawberry.lazy("graph.claim.types")]
 
 
+def _display_name(_value, row) -> str:
+    if row["organization_name"]:
+        return row["organization_name"]
+    name = " ".join(p for p in (row["first_name"], row["last_name"]) if p)
+    return f"{name}, {row['credentials']}" if row["credentials"] else name
+
+
+def _public(column: str, python_type: Any = str, **kw):
+    return classified(column, PUBLIC, "public", python_type, **kw)
+
+
 @strawberry.type(description="A practitioner, a group of practitioners or a facility.")
 class Provider(Node):
-    npi: str
-    provider_type: enums.ProviderType
-    first_name: str | None
-    last_name: str | None
-    credential_titles: str | None = strawberry.field(
-        description="Professional titles after the name (MD, DO, NP, LCSW...)."
+    npi = _public("npi", description="National Provider Identifier (CMS check digit).")
+    name = classified(
+        "organization_name",
+        PUBLIC,
+        "public",
+        str,
+        render=_display_name,
+        description="Display name: the organisation, or the practitioner's name and titles.",
     )
-    organization_name: str | None
-    primary_specialty: str | None
-    secondary_specialties: list[str]
-    phone: str | None
-    fax: str | None
-    email: str | None
-    website: str | None
-    address_line1: str | None
-    address_line2: str | None
-    city: str | None
-    state: str | None
-    zip_code: str | None
-    network_status: enums.NetworkStatus
-    accepting_new_patients: bool
-    languages_spoken: list[str]
-    wheelchair_accessible: bool
-    telehealth_available: bool
-    status: enums.ProviderStatus
-    parent_id: strawberry.Private[UUID | None]
-    tax_id_value: strawberry.Private[str | None]
+    provider_type = _public("provider_type", enums.ProviderType)
+    first_name = _public("first_name")
+    last_name = _public("last_name")
+    credential_titles = _public(
+        "credentials", description="Professional titles after the name (MD, DO, NP...)."
+    )
+    organization_name = _public("organization_name")
+    primary_specialty = _public("primary_specialty")
+    secondary_specialties = _public("secondary_specialties", list[str])
+    phone = _public("phone")
+    fax = _public("fax")
+    email = _public("email")
+    website = _public("website")
+    address_line1 = _public("address_line1")
+    address_line2 = _public("address_line2")
+    city = _public("city")
+    state = _public("state")
+    zip_code = _public("zip_code")
+    network_status = _public("network_status", enums.NetworkStatus)
+    accepting_new_patients = _public("accepting_new_patients", bool)
+    languages_spoken = _public("languages_spoken", list[str])
+    wheelchair_accessible = _public("wheelchair_accessible", bool)
+    telehealth_available = _public("telehealth_available", bool)
+    status = _public("status", enums.ProviderStatus)
+    tax_id = classified(
+        "tax_id", RESTRICTED, "tax_id", str, description="Tax id, masked to the last four."
+    )
 
-    @strawberry.field(description="Display name: the organisation, or the practitioner's name.")
-    def name(self) -> str:
-        if self.organization_name:
-            return self.organization_name
-        parts = [self.first_name, self.last_name]
-        name = " ".join(p for p in parts if p)
-        return f"{name}, {self.credential_titles}" if self.credential_titles else name
-
-    @strawberry.field(description="Tax id, masked to the last four digits.")
-    def tax_id(self) -> str | None:
-        return last_four(self.tax_id_value)
+    @staticmethod
+    def field_view(principal, row, today) -> FieldView:
+        mine = principal.provider_id
+        own = mine is not None and mine in (row["id"], row["parent_id"])
+        return FieldView(type="Provider", own_organisation=own)
 
     @strawberry.field(description="The group this practitioner belongs to.")
     async def group(self, info: Info) -> Provider | None:
-        if self.parent_id is None:
+        parent = self._row["parent_id"]
+        if parent is None:
             return None
-        row = await info.context.loader(ld.ProviderByIdLoader).load(self.parent_id)
-        return build_optional(Provider, row)
+        return build_optional(
+            Provider, await info.context.loader(ld.ProviderByIdLoader).load(parent)
+        )
 
     @strawberry.field(description="The practitioners of this group.")
     async def practitioners(self, info: Info) -> list[Provider]:
         rows = await info.context.loader(ld.PractitionersByGroupIdLoader).load(self.db_id)
         return [build(Provider, r) for r in rows]
 
-    @strawberry.field
+    @strawberry.field(description="Licences and certifications on file (credentialing).")
     async def credentials(self, info: Info) -> list[Credential]:
         rows = await info.context.loader(ld.CredentialsByProviderIdLoader).load(self.db_id)
         return [build(Credential, r) for r in rows]
@@ -87,7 +103,7 @@ class Provider(Node):
         rows = await info.context.loader(ld.ContractsByProviderIdLoader).load(self.db_id)
         return [build(Contract, r) for r in rows]
 
-    @strawberry.field(description="Claims this provider submitted.")
+    @strawberry.field(description="Claims this provider submitted that you may see.")
     async def claims(
         self,
         info: Info,
@@ -102,27 +118,29 @@ class Provider(Node):
         request = listing.request(
             info.context, first=first, after=after, extra=claim_filter(filter)
         )
-        page = await info.context.loader(ld.ClaimPagesByProviderIdLoader).load(
-            (self.db_id, request)
-        )
+        loader = info.context.loader(ld.ClaimPagesByProviderIdLoader)
+        page = await loader.load((self.db_id, request))
         return listing.from_page(page, lambda r: build(Claim, r), request=request)
 
 
 @strawberry.type(description="A licence, certification or other credential of a provider.")
 class Credential(Node):
-    credential_type: enums.CredentialType
-    credential_number: str | None
-    issuing_authority: str | None
-    issuing_state: str | None
-    issue_date: date | None
-    expiration_date: date | None
-    status: enums.CredentialStatus
-    verification_date: date | None
-    provider_id: strawberry.Private[UUID]
+    credential_type = classified("credential_type", BUSINESS, "business", enums.CredentialType)
+    credential_number = classified("credential_number", BUSINESS, "business", str)
+    issuing_authority = classified("issuing_authority", BUSINESS, "business", str)
+    issuing_state = classified("issuing_state", BUSINESS, "business", str)
+    issue_date = classified("issue_date", BUSINESS, "business", date)
+    expiration_date = classified("expiration_date", BUSINESS, "business", date)
+    status = classified("status", BUSINESS, "business", enums.CredentialStatus)
+    verification_date = classified("verification_date", BUSINESS, "business", date)
+
+    @staticmethod
+    def field_view(principal, row, today) -> FieldView:
+        return FieldView(type="Credential")
 
     @strawberry.field
     async def provider(self, info: Info) -> Provider | None:
-        row = await info.context.loader(ld.ProviderByIdLoader).load(self.provider_id)
+        row = await info.context.loader(ld.ProviderByIdLoader).load(self._row["provider_id"])
         return build_optional(Provider, row)
 
 
@@ -134,21 +152,26 @@ class FeeScheduleItem:
 
 @strawberry.type(description="A provider's network contract with its fee schedule.")
 class Contract(Node):
-    contract_number: str
-    contract_type: enums.ContractType
-    effective_date: date
-    termination_date: date | None
-    renewal_date: date | None
-    status: enums.ContractStatus
-    reimbursement_method: enums.ReimbursementMethod
-    provider_id: strawberry.Private[UUID]
+    contract_number = classified("contract_number", BUSINESS, "business", str)
+    contract_type = classified("contract_type", BUSINESS, "business", enums.ContractType)
+    effective_date = classified("effective_date", BUSINESS, "business", date)
+    termination_date = classified("termination_date", BUSINESS, "business", date)
+    renewal_date = classified("renewal_date", BUSINESS, "business", date)
+    status = classified("status", BUSINESS, "business", enums.ContractStatus)
+    reimbursement_method = classified(
+        "reimbursement_method", BUSINESS, "business", enums.ReimbursementMethod
+    )
+
+    @staticmethod
+    def field_view(principal, row, today) -> FieldView:
+        return FieldView(type="Contract")
 
     @strawberry.field
     async def provider(self, info: Info) -> Provider | None:
-        row = await info.context.loader(ld.ProviderByIdLoader).load(self.provider_id)
+        row = await info.context.loader(ld.ProviderByIdLoader).load(self._row["provider_id"])
         return build_optional(Provider, row)
 
-    @strawberry.field(description="Allowed amount per procedure code.")
+    @strawberry.field(description="Allowed amount per procedure code. Field class: business.")
     async def fee_schedule(self, info: Info) -> list[FeeScheduleItem]:
         rows = await info.context.loader(ld.FeeScheduleByContractIdLoader).load(self.db_id)
         return [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -10,8 +10,10 @@ import strawberry
 from graph import enums
 from graph import loaders as ld
 from graph.context import Info
+from graph.fields import BUSINESS, classified
 from graph.relay import Node
 from graph.rows import build_optional
+from policies.resources import FieldView
 
 if TYPE_CHECKING:
     from graph.employer.types import Employer
@@ -24,44 +26,44 @@ ProviderRef = Annotated["Provider", strawberry.lazy("graph.provider.types")]
 EmployerRef = Annotated["Employer", strawberry.lazy("graph.employer.types")]
 
 
+async def _tied(info: Info, loader, cls, key: UUID | None) -> Any:
+    if key is None:
+        return None
+    return build_optional(cls, await info.context.loader(loader).load(key))
+
+
 @strawberry.type(description="A user of the API and the records its role is tied to.")
 class User(Node):
-    email: str
-    display_name: str | None
-    role: enums.Role
-    jurisdiction: str | None
-    mfa_enabled: bool
-    member_id: strawberry.Private[UUID | None]
-    dependent_id: strawberry.Private[UUID | None]
-    provider_id: strawberry.Private[UUID | None]
-    employer_id: strawberry.Private[UUID | None]
+    email = classified("email", BUSINESS, "business", str)
+    display_name = classified("display_name", BUSINESS, "business", str)
+    role = classified("role", BUSINESS, "business", enums.Role)
+    jurisdiction = classified("jurisdiction", BUSINESS, "business", str)
+    mfa_enabled = classified("mfa_enabled", BUSINESS, "business", bool)
+
+    @staticmethod
+    def field_view(principal, row, today) -> FieldView:
+        return FieldView(type="User")
 
     @strawberry.field(description="The member record, for a member.")
     async def member(self, info: Info) -> MemberRef | None:
         from graph.member.types import Member
 
-        return await _tied(info, ld.MemberByIdLoader, Member, self.member_id)
+        return await _tied(info, ld.MemberByIdLoader, Member, self._row["member_id"])
 
     @strawberry.field(description="The dependent record, for an adult dependent.")
     async def dependent(self, info: Info) -> DependentRef | None:
         from graph.member.types import Dependent
 
-        return await _tied(info, ld.DependentByIdLoader, Dependent, self.dependent_id)
+        return await _tied(info, ld.DependentByIdLoader, Dependent, self._row["dependent_id"])
 
     @strawberry.field(description="The provider organisation, for provider staff.")
     async def provider(self, info: Info) -> ProviderRef | None:
         from graph.provider.types import Provider
 
-        return await _tied(info, ld.ProviderByIdLoader, Provider, self.provider_id)
+        return await _tied(info, ld.ProviderByIdLoader, Provider, self._row["provider_id"])
 
     @strawberry.field(description="The employer, for an employer's benefits administrator.")
     async def employer(self, info: Info) -> EmployerRef | None:
         from graph.employer.types import Employer
 
-        return await _tied(info, ld.EmployerByIdLoader, Employer, self.employer_id)
-
-
-async def _tied(info: Info, loader, cls, key: UUID | None):
-    if key is None:
-        return None
-    return build_optional(cls, await info.context.loader(loader).load(key))
+        return await _tied(info, ld.EmployerByIdLoader, Employer, self._row["employer_id"])
