@@ -23,6 +23,7 @@ TABLES: dict[str, Table] = {
     "fee_schedule_item": t.fee_schedule_items,
     "employer": t.employers,
     "user": t.users,
+    "break_glass_grant": t.break_glass_grants,
 }
 
 # (table name, relation) -> (local column, target table, target column).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -22,6 +23,26 @@ class RequestConnection:
                 self._conn = await self._engine.connect()
             self.statements += 1
             return await self._conn.execute(statement, parameters)
+
+    async def commit(self) -> None:
+        async with self._lock:
+            if self._conn is not None:
+                await self._conn.commit()
+
+    async def rollback(self) -> None:
+        async with self._lock:
+            if self._conn is not None:
+                await self._conn.rollback()
+
+    @contextlib.asynccontextmanager
+    async def unit_of_work(self):
+        """Everything inside commits together, or nothing does."""
+        try:
+            yield self
+        except BaseException:
+            await self.rollback()
+            raise
+        await self.commit()
 
     async def close(self) -> None:
         if self._conn is not None:

@@ -181,3 +181,6 @@ class MemberPagesByEmployerIdLoader(_PageByColumn):
 
 class FeeScheduleByContractIdLoader(_ByColumn):
     resource, column, order = "fee_schedule_item", "contract_id", (Order("procedure_code"),)
+
+
+BreakGlassGrantByIdLoader = _by_id("break_glass_grant")

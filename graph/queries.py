@@ -11,6 +11,8 @@ from db.repos import Order
 from domain.access import Compare, Related, RowFilter, eq
 from graph import enums
 from graph import loaders as ld
+from graph.access.mutations import AccessMutations
+from graph.access.queries import AccessQueries
 from graph.claim.inputs import QUEUE, ClaimFilter, ClaimOrder, claim_filter, claim_listing
 from graph.claim.types import Appeal, Claim, Payment
 from graph.context import Info
@@ -146,7 +148,7 @@ EMPLOYERS = Listing("employer", [Order("company_name")])
 
 
 @strawberry.type
-class Query:
+class EntityQueries:
     @strawberry.field(description="The signed-in user.")
     async def me(self, info: Info) -> User:
         row = await info.context.loader(ld.UserByIdLoader).load(info.context.principal.user_id)
@@ -399,3 +401,13 @@ class Query:
         return await EMPLOYERS.top_level(
             info.context, lambda r: build(Employer, r), first=first, after=after, extra=extra
         )
+
+
+@strawberry.type
+class Query(EntityQueries, AccessQueries):
+    """The root: every entity's lookups and lists, and the access tools."""
+
+
+@strawberry.type
+class Mutation(AccessMutations):
+    """Every change; a regulator may attempt none of them (policies/base.polar)."""

@@ -6,7 +6,7 @@ import logging
 import re
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationType
 from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -18,8 +18,8 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from graph.config import Settings
-from graph.errors import ApiError
-from graph.queries import Query
+from graph.errors import ApiError, Forbidden
+from graph.queries import Mutation, Query
 
 log = logging.getLogger("claimgraph.graphql")
 
@@ -72,13 +72,30 @@ class StableErrors(SchemaExtension):
             result.errors = [shape_error(e, request_id) for e in result.errors]
 
 
+class RoleLimits(SchemaExtension):
+    """Before any mutation runs, the policy says whether this role may attempt it at all.
+
+    The rule (regulators read only) lives in Polar; this asks it for every root mutation
+    field, so a mutation added later is covered without being listed anywhere.
+    """
+
+    def resolve(self, _next, root, info, *args, **kwargs):
+        if info.path.prev is None and info.operation.operation is OperationType.MUTATION:
+            ctx = info.context
+            if not ctx.authorizer.may_attempt(ctx.principal, info.field_name):
+                raise Forbidden("Your role may not change anything here.")
+        return _next(root, info, *args, **kwargs)
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=True),
         extensions=[
             StableErrors,
+            RoleLimits,
             ParserCache(maxsize=256),
             ValidationCache(maxsize=256),
             QueryDepthLimiter(max_depth=settings.max_query_depth),

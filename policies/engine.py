@@ -61,8 +61,7 @@ def _build_oso() -> Oso:
     oso.register_class(Principal, name="User")
     oso.register_class(UUID, name="Uuid")
     oso.register_class(r.FieldView)
-    for cls in (r.BreakGlassGrant, r.AuditEntry):
-        oso.register_class(cls)
+    oso.register_class(r.AuditEntry)
     for cls, fields in r.FIELDS.items():
         oso.register_class(cls, fields=fields)
     oso.set_data_filtering_adapter(_FilterOnly())
@@ -113,6 +112,10 @@ class Authorizer:
             if group not in best or rank > best[group][0]:
                 best[group] = (rank, decision)
         return {group: decision for group, (_, decision) in best.items()}
+
+    def may_attempt(self, principal: Principal, action: str) -> bool:
+        """Whether the role may attempt this kind of action at all (regulators: reads only)."""
+        return self._oso.query_rule_once("within_role_limits", principal, action)
 
     # purposes of use
     def purpose_allowed(self, role: str, purpose: str) -> bool:

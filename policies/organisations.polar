@@ -83,6 +83,9 @@ resource Account {
 has_permission(actor: User, "read", account: Account) if account.id = actor.user_id;
 has_permission(actor: User, "read", _account: Account) if actor.role = "admin";
 
+# The auditor reads accounts, to know who did what in the audit trail and break-glass queue.
+has_permission(actor: User, "read", _account: Account) if actor.role = "auditor";
+
 
 resource BreakGlassGrant {
     permissions = ["read", "close_review"];

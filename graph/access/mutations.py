@@ -1,0 +1,114 @@
+"""Consent, break-glass and its review: each mutation asks the policy, then writes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import strawberry
+
+from db import access as access_db
+from domain import breakglass
+from domain.people import is_adult
+from graph import loaders as ld
+from graph.access.types import BreakGlassGrant, Consent
+from graph.context import Info
+from graph.errors import BadUserInput, Forbidden, NotFound
+from graph.lookup import by_global_id
+from graph.member.types import Dependent
+from graph.relay import from_global_id
+from graph.rows import build
+from policies import resources as res
+
+
+def _require(info: Info, action: str, resource: res.Resource) -> None:
+    if not info.context.authorizer.allowed(info.context.principal, action, resource):
+        raise Forbidden("You may not do that to this record.")
+
+
+async def _dependent(info: Info, dependent_id: strawberry.ID | None) -> Dependent:
+    if dependent_id is None:
+        own = info.context.principal.dependent_id
+        if own is None:
+            raise BadUserInput(
+                "Name the dependent: 'dependentId' is required.", field="dependentId"
+            )
+        row = await info.context.loader(ld.DependentByIdLoader).load(own)
+        if row is None:
+            raise NotFound("dependent")
+        return build(Dependent, row)
+    return await by_global_id(info, dependent_id, expected="Dependent")
+
+
+@strawberry.type
+class AccessMutations:
+    @strawberry.mutation(
+        description="An adult dependent lets the subscriber see their claims and medical "
+        "fields (sensitive claims stay private). Takes effect on the next request."
+    )
+    async def grant_consent(self, info: Info, dependent_id: strawberry.ID | None = None) -> Consent:
+        dependent = await _dependent(info, dependent_id)
+        row = dependent._row
+        _require(info, "grant_consent", res.Dependent(**row))
+        if not is_adult(row["date_of_birth"], today=info.context.today):
+            raise BadUserInput("Only an adult dependent gives consent.", field="dependentId")
+        async with info.context.db.unit_of_work() as db:
+            consent = await access_db.grant_consent(
+                db, dependent_id=row["id"], member_id=row["member_id"]
+            )
+        return Consent(granted_at=consent["granted_at"], revoked=False)
+
+    @strawberry.mutation(
+        description="Withdraw consent; effective on the subscriber's next request."
+    )
+    async def revoke_consent(
+        self, info: Info, dependent_id: strawberry.ID | None = None
+    ) -> Consent:
+        dependent = await _dependent(info, dependent_id)
+        _require(info, "revoke_consent", res.Dependent(**dependent._row))
+        async with info.context.db.unit_of_work() as db:
+            await access_db.revoke_consent(db, dependent_id=dependent.db_id)
+        return Consent(granted_at=None, revoked=True)
+
+    @strawberry.mutation(
+        description="Emergency access to one member for 60 minutes, for you only, with a "
+        "written reason; flagged in the audit trail and queued for the auditor's review."
+    )
+    async def open_break_glass(
+        self, info: Info, member_id: strawberry.ID, reason: str
+    ) -> BreakGlassGrant:
+        member = await by_global_id(info, member_id, expected="Member")
+        _require(info, "open_break_glass", res.Member(**member._row))
+        try:
+            cleaned = breakglass.validate_reason(reason)
+        except breakglass.BreakGlassError as exc:
+            raise BadUserInput(str(exc), field="reason") from None
+        opened = datetime.now(UTC)
+        async with info.context.db.unit_of_work() as db:
+            row = await access_db.open_break_glass(
+                db,
+                user_id=info.context.principal.user_id,
+                member_id=member.db_id,
+                reason=cleaned,
+                opened_at=opened,
+                expires_at=breakglass.expiry(opened),
+            )
+        return build(BreakGlassGrant, row)
+
+    @strawberry.mutation(description="The auditor closes the review of a break-glass opening.")
+    async def close_break_glass_review(
+        self, info: Info, id: strawberry.ID, note: str
+    ) -> BreakGlassGrant:
+        _, grant_id = from_global_id(id, expected="BreakGlassGrant")
+        row = await info.context.loader(ld.BreakGlassGrantByIdLoader).load(grant_id)
+        if row is None:
+            raise NotFound("break-glass grant")
+        _require(info, "close_review", res.BreakGlassGrant(**row))
+        if not note.strip():
+            raise BadUserInput("Write a review note.", field="note")
+        async with info.context.db.unit_of_work() as db:
+            closed = await access_db.close_review(
+                db, grant_id=grant_id, reviewer_id=info.context.principal.user_id, note=note.strip()
+            )
+        if closed is None:
+            raise BadUserInput("That review is already closed.", field="id")
+        return build(BreakGlassGrant, closed)

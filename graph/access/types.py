@@ -1,0 +1,69 @@
+"""Access records as GraphQL types: break-glass grants, consents, claim aggregates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from graph import loaders as ld
+from graph.context import Info
+from graph.fields import BUSINESS, classified
+from graph.relay import Node
+from graph.rows import build_optional
+from policies.resources import FieldView
+
+if TYPE_CHECKING:
+    from graph.member.types import Dependent, Member
+
+MemberRef = Annotated["Member", strawberry.lazy("graph.member.types")]
+DependentRef = Annotated["Dependent", strawberry.lazy("graph.member.types")]
+
+
+@strawberry.type(description="Emergency access to one member, open for 60 minutes, reviewed.")
+class BreakGlassGrant(Node):
+    reason = classified("reason", BUSINESS, "business", str)
+    opened_at = classified("opened_at", BUSINESS, "business", datetime)
+    expires_at = classified("expires_at", BUSINESS, "business", datetime)
+    reviewed_at = classified("reviewed_at", BUSINESS, "business", datetime)
+    review_note = classified("review_note", BUSINESS, "business", str)
+
+    @staticmethod
+    def field_view(principal, row, today) -> FieldView:
+        return FieldView(type="BreakGlassGrant")
+
+    @strawberry.field(description="Whether the grant still lifts restrictions now.")
+    def active(self) -> bool:
+        expires = self._row["expires_at"]
+        return datetime.now(expires.tzinfo) < expires
+
+    @strawberry.field(description="The user who opened it (by email).")
+    async def opened_by(self, info: Info) -> str | None:
+        row = await info.context.loader(ld.UserByIdLoader).load(self._row["user_id"])
+        return None if row is None else row["email"]
+
+    @strawberry.field(description="The member it opened, if you may see that member.")
+    async def member(self, info: Info) -> MemberRef | None:
+        from graph.member.types import Member
+
+        row = await info.context.loader(ld.MemberByIdLoader).load(self._row["member_id"])
+        return build_optional(Member, row)
+
+
+@strawberry.type(description="Consent an adult dependent gave the subscriber.")
+class Consent:
+    granted_at: datetime | None
+    revoked: bool
+
+
+@strawberry.type(description="Claims of one month and claim type; small cells suppressed.")
+class ClaimsSummaryCell:
+    month: str
+    claim_type: str
+    claim_count: int | None = strawberry.field(
+        description="Null when fewer than 11 claims (suppressed)."
+    )
+    paid_total: Decimal | None = strawberry.field(description="Null when suppressed.")
+    suppressed: bool
