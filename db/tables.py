@@ -43,7 +43,9 @@ TS = TIMESTAMP(timezone=True)
 
 
 def _pk() -> Column:
-    return Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()"))
+    return Column(
+        "id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")
+    )
 
 
 def _fk(name: str, target: str, *, nullable: bool = True, ondelete: str | None = None) -> Column:
@@ -236,9 +238,7 @@ contracts = Table(
     Column("contract_terms", Text),
     _fk("created_by", "users"),
     *_timestamps(),
-    CheckConstraint(
-        "termination_date IS NULL OR termination_date > effective_date", name="dates"
-    ),
+    CheckConstraint("termination_date IS NULL OR termination_date > effective_date", name="dates"),
     Index(None, "status"),
     Index(None, "effective_date"),
 )
@@ -269,6 +269,8 @@ users = Table(
     Column("jurisdiction", String(2)),
     Column("mfa_enabled", Boolean, nullable=False, server_default=text("false")),
     Column("mfa_secret", Text),
+    # the last TOTP time step accepted, so a code cannot be replayed within its window
+    Column("mfa_last_step", BigInteger),
     Column("last_login", TS),
     Column("login_attempts", Integer, nullable=False, server_default=text("0")),
     Column("locked_until", TS),
@@ -320,9 +322,7 @@ policies = Table(
     Column("network_restrictions", JSONB),
     _fk("created_by", "users"),
     *_timestamps(soft_delete=True),
-    CheckConstraint(
-        "termination_date IS NULL OR termination_date > effective_date", name="dates"
-    ),
+    CheckConstraint("termination_date IS NULL OR termination_date > effective_date", name="dates"),
     CheckConstraint("coinsurance_percentage BETWEEN 0 AND 100", name="coinsurance"),
     Index(None, "status"),
     Index(None, "effective_date"),
@@ -366,8 +366,7 @@ claims = Table(
         "priority_rank",
         SmallInteger,
         Computed(
-            "CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1"
-            " WHEN 'normal' THEN 2 ELSE 3 END",
+            "CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END",
             persisted=True,
         ),
     ),
@@ -526,6 +525,21 @@ sessions = Table(
     Column("created_at", TS, nullable=False, server_default=func.now()),
 )
 
+# Service accounts: a client_credentials client acts as one (non-human) user.
+service_clients = Table(
+    "service_clients",
+    metadata,
+    _pk(),
+    Column("client_id", String(64), nullable=False, unique=True),
+    # the secret is 256 random bits, so a SHA-256 digest suffices (no slow hash needed)
+    Column("secret_hash", String(64), nullable=False),
+    _fk("user_id", "users", nullable=False, ondelete="CASCADE"),
+    Column("name", Text, nullable=False),
+    Column("last_used_at", TS),
+    Column("revoked_at", TS),
+    Column("created_at", TS, nullable=False, server_default=func.now()),
+)
+
 notifications = Table(
     "notifications",
     metadata,
@@ -547,8 +561,13 @@ audit_log = Table(
     "audit_log",
     metadata,
     Column("seq", BigInteger, Identity(always=True), primary_key=True),
-    Column("id", UUID(as_uuid=True), nullable=False, unique=True,
-           server_default=text("gen_random_uuid()")),
+    Column(
+        "id",
+        UUID(as_uuid=True),
+        nullable=False,
+        unique=True,
+        server_default=text("gen_random_uuid()"),
+    ),
     Column("occurred_at", TS, nullable=False, server_default=func.now()),
     _fk("user_id", "users"),
     Column("role", String(32)),

@@ -22,19 +22,22 @@ from db.session import RequestConnection
 from domain.access import Principal
 from domain.enums import PurposeOfUse, Role
 from domain.people import is_adult
+from graph.auth import InvalidToken, signing_key, verify_access_token
 from graph.config import Settings
 from graph.context import Context
 from graph.errors import error_body
 from graph.loaders import UserByIdLoader
 from graph.schema import _is_database_down, build_schema
+from graph.signin import routes as signin_routes
 from policies.engine import Authorizer
 
 log = logging.getLogger("claimgraph.app")
 
 
 class _GraphQL(GraphQL):
-    async def get_context(self, request: Request, response: Any) -> Context:
-        return request.state.context
+    async def get_context(self, request: Request, response: Any) -> Context | None:
+        # GraphiQL's page is served without a principal; every operation has one
+        return getattr(request.state, "context", None)
 
 
 def principal_from(row, *, today: date, purpose: PurposeOfUse | None = None) -> Principal:
@@ -70,6 +73,7 @@ class AuthenticatedGraphQL:
         self.engine = engine
         self.settings = settings
         self.authorizer = authorizer
+        self.key = signing_key()
         self.graphql = _GraphQL(
             build_schema(settings), graphql_ide="graphiql", allow_queries_via_get=True
         )
@@ -213,6 +217,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            *signin_routes(engine=engine, settings=settings),
         ],
         lifespan=lifespan,
     )

@@ -72,7 +72,9 @@ def issue_access_token(
         "nbf": now,
         "exp": now + lifetime,
     }
-    header = {"alg": "ES256", "typ": "JWT", "kid": key.kid}
+    header = {"alg": "ES256", "typ": "JWT"}
+    if key.kid:
+        header["kid"] = key.kid
     return jwt.encode(header, claims, key, algorithms=ALGORITHMS)
 
 

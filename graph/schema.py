@@ -87,9 +87,16 @@ class RoleLimits(SchemaExtension):
         return _next(root, info, *args, **kwargs)
 
 
+class _Schema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        # Expected errors (NOT_FOUND, FORBIDDEN...) are answers, not incidents; unexpected
+        # ones are logged once, by request id and without the client's data, in shape_error.
+        return None
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
-    return strawberry.Schema(
+    return _Schema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=True),

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 from joserfc import jwt
-from joserfc.jwk import ECKey, OctKey
+from joserfc.jwk import ECKey
 
 from graph.auth import issue_access_token, signing_key
 from graph.config import Settings
@@ -91,12 +91,17 @@ async def test_alg_none_is_refused(client, users):
 
 
 async def test_hs256_signed_with_the_public_key_is_refused(client, users):
+    # the classic key-confusion attack: HMAC keyed with the server's public key
+    import hashlib
+    import hmac
+
     public_pem = signing_key().as_pem(private=False)
-    key = OctKey.import_key(public_pem)
-    token = jwt.encode(
-        {"alg": "HS256"}, _claims(users["admin@example.com"]["id"]), key, algorithms=["HS256"]
+    signing_input = (
+        f"{_b64({'alg': 'HS256', 'typ': 'JWT'})}.{_b64(_claims(users['admin@example.com']['id']))}"
     )
-    _unauthenticated(await _post(client, token))
+    mac = hmac.new(public_pem, signing_input.encode(), hashlib.sha256).digest()
+    signature = base64.urlsafe_b64encode(mac).decode().rstrip("=")
+    _unauthenticated(await _post(client, f"{signing_input}.{signature}"))
 
 
 @pytest.mark.parametrize(
