@@ -132,7 +132,7 @@ async def active_user(conn, user_id) -> RowMapping | None:
     return result.mappings().first()
 
 
-async def principal_facts(conn, user_id) -> RowMapping | None:
+async def principal_facts(conn, user_id, session_id=None) -> RowMapping | None:
     """An active user with, in one statement, the facts its policy reasons about.
 
     `family`: the subscriber's dependents with birth dates and whether consent is on
@@ -142,7 +142,7 @@ async def principal_facts(conn, user_id) -> RowMapping | None:
     from sqlalchemy import exists, func, literal_column
 
     from db.tables import break_glass_grants as bg
-    from db.tables import consents, dependents, members, users
+    from db.tables import consents, dependents, members, sessions, users
 
     consented = exists().where(
         consents.c.dependent_id == dependents.c.id,
@@ -175,8 +175,11 @@ async def principal_facts(conn, user_id) -> RowMapping | None:
     )
     employer = select(members.c.employer_id).where(members.c.id == users.c.member_id)
     subscriber = select(dependents.c.member_id).where(dependents.c.id == users.c.dependent_id)
+    # an access token issued under a sign-in that has since been logged out is refused
+    ended = exists().where(sessions.c.family_id == session_id, sessions.c.revoked_at.is_not(None))
     stmt = select(
         users,
+        (ended if session_id is not None else literal_column("false")).label("session_ended"),
         family.label("family"),
         grants.label("break_glass"),
         employer.scalar_subquery().label("member_employer_id"),

@@ -104,11 +104,11 @@ class AuthenticatedGraphQL:
         if scheme.lower() != "bearer" or not token.strip():
             return _unauthenticated("Sign in first: send 'Authorization: Bearer <access token>'.")
         try:
-            user_id = verify_access_token(token.strip(), settings=self.settings, key=self.key)
+            verified = verify_access_token(token.strip(), settings=self.settings, key=self.key)
         except InvalidToken as exc:
             return _unauthenticated(str(exc))
         try:
-            row = await repos.principal_facts(db, user_id)
+            row = await repos.principal_facts(db, verified.user_id, verified.session_id)
         except Exception as exc:
             if not _is_database_down(exc):
                 raise
@@ -119,6 +119,8 @@ class AuthenticatedGraphQL:
             )
         if row is None:
             return _unauthenticated("The access token's user is unknown or inactive.")
+        if row["session_ended"]:
+            return _unauthenticated("The access token's sign-in has ended (logged out).")
         purpose, refusal = self._purpose(request, row["role"])
         if refusal is not None:
             return refusal

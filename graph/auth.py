@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
@@ -49,8 +50,15 @@ def signing_key() -> ECKey:
     return ECKey.import_key(json.loads(path.read_text()))
 
 
+@dataclass(frozen=True, slots=True)
+class VerifiedToken:
+    user_id: UUID
+    session_id: UUID | None  # the sign-in (refresh-token family) it was issued under
+
+
 def issue_access_token(
     *,
+    session_id: UUID | None = None,
     user_id: UUID,
     role: str,
     settings: Settings,
@@ -72,14 +80,16 @@ def issue_access_token(
         "nbf": now,
         "exp": now + lifetime,
     }
+    if session_id is not None:
+        claims["sid"] = str(session_id)
     header = {"alg": "ES256", "typ": "JWT"}
     if key.kid:
         header["kid"] = key.kid
     return jwt.encode(header, claims, key, algorithms=ALGORITHMS)
 
 
-def verify_access_token(token: str, *, settings: Settings, key: ECKey) -> UUID:
-    """The user id of a valid token; InvalidToken for anything else."""
+def verify_access_token(token: str, *, settings: Settings, key: ECKey) -> VerifiedToken:
+    """The user (and sign-in session) of a valid token; InvalidToken for anything else."""
     try:
         decoded = jwt.decode(token, key, algorithms=ALGORITHMS)
     except (JoseError, ValueError, TypeError) as exc:
@@ -96,6 +106,9 @@ def verify_access_token(token: str, *, settings: Settings, key: ECKey) -> UUID:
     except JoseError as exc:
         raise InvalidToken(f"the access token was refused: {exc.error}") from exc
     try:
-        return UUID(str(decoded.claims["sub"]))
+        user_id = UUID(str(decoded.claims["sub"]))
+        sid = decoded.claims.get("sid")
+        session_id = UUID(str(sid)) if sid is not None else None
     except ValueError as exc:
         raise InvalidToken("the access token names no valid subject") from exc
+    return VerifiedToken(user_id=user_id, session_id=session_id)

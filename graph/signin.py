@@ -17,7 +17,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pyotp
 from argon2 import PasswordHasher
@@ -76,6 +76,7 @@ class _Grant:
     user_id: UUID
     role: str
     refresh_token: str | None = None
+    session_id: UUID | None = None  # the refresh-token family; logout ends its access tokens
 
 
 Form = dict[str, str]
@@ -144,7 +145,8 @@ class _SignIn:
         scheme, _, bearer = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() == "bearer" and bearer.strip():
             try:
-                user_id = verify_access_token(bearer.strip(), settings=self.settings, key=self.key)
+                verified = verify_access_token(bearer.strip(), settings=self.settings, key=self.key)
+                user_id = verified.user_id
             except InvalidToken:
                 if refresh_token is None:
                     raise InvalidTokenError("The access token is not valid.") from None
@@ -165,7 +167,11 @@ class _SignIn:
     def _tokens(self, grant: _Grant) -> JSONResponse:
         """RFC 6749 §5.1."""
         access_token = issue_access_token(
-            user_id=grant.user_id, role=grant.role, settings=self.settings, key=self.key
+            user_id=grant.user_id,
+            role=grant.role,
+            settings=self.settings,
+            key=self.key,
+            session_id=grant.session_id,
         )
         body: dict = {
             "access_token": access_token,
@@ -204,15 +210,19 @@ class _SignIn:
         await accounts.record_success(
             conn, user_id=user["id"], now=now, password_hash=rehashed, mfa_step=step
         )
+        family = uuid4()
         refresh_token = await accounts.open_session(
             conn,
             user_id=user["id"],
             expires_at=rules.session_expiry(now),
             now=now,
+            family_id=family,
             **_origin(request),
         )
         log.info("sign-in by password", extra=who)
-        return _Grant(user_id=user["id"], role=user["role"], refresh_token=refresh_token)
+        return _Grant(
+            user_id=user["id"], role=user["role"], refresh_token=refresh_token, session_id=family
+        )
 
     async def _refresh(self, conn, request: Request, form: Form, now: datetime) -> Outcome:
         row = await accounts.session_for_refresh(conn, _required(form, "refresh_token"))
@@ -233,7 +243,12 @@ class _SignIn:
                 )
             return InvalidGrantError(REFRESH_REFUSED[verdict])
         refresh_token = await accounts.rotate(conn, row, now=now, **_origin(request))
-        return _Grant(user_id=row["user_id"], role=row["role"], refresh_token=refresh_token)
+        return _Grant(
+            user_id=row["user_id"],
+            role=row["role"],
+            refresh_token=refresh_token,
+            session_id=row["family_id"],
+        )
 
     async def _client_credentials(
         self, conn, request: Request, form: Form, now: datetime

@@ -43,13 +43,14 @@ def test_db_url_prints_the_database_in_use(on_test_db, capsys):
     assert capsys.readouterr().out.strip() == on_test_db
 
 
-def test_token_for_a_persona_is_accepted_by_the_api(on_test_db, capsys):
+def test_token_for_a_persona_is_accepted_by_the_api(on_test_db, capsys, users):
     from graph.auth import signing_key, verify_access_token
     from graph.config import Settings
 
     assert main(["token", "--email", "member@example.com"]) == 0
     token = capsys.readouterr().out.strip()
-    assert verify_access_token(token, settings=Settings(), key=signing_key())
+    verified = verify_access_token(token, settings=Settings(), key=signing_key())
+    assert verified.user_id == users["member@example.com"]["id"]
 
 
 def test_token_for_an_unknown_email_is_refused(on_test_db, capsys):

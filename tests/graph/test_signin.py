@@ -297,6 +297,21 @@ async def test_logout_with_only_the_access_token_ends_every_session_of_the_user(
     _refused(await _refresh(client, laptop["refresh_token"]))
 
 
+async def test_logout_ends_the_access_tokens_of_that_sign_in_at_once(client, make_user):
+    email, phone = await _signed_in(client, make_user)
+    laptop = (await _password(client, email)).json()
+    assert await _me(client, phone["access_token"]) == email
+    response = await client.post("/auth/logout", data={"refresh_token": phone["refresh_token"]})
+    assert response.status_code == 200
+    ended = await client.post(
+        "/graphql", json={"query": ME}, headers={"Authorization": f"Bearer {phone['access_token']}"}
+    )
+    assert ended.status_code == 401
+    assert ended.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    # another sign-in of the same user is not affected
+    assert await _me(client, laptop["access_token"]) == email
+
+
 async def test_logout_needs_a_token(client):
     _refused(await client.post("/auth/logout"), "invalid_request")
     bad = await client.post("/auth/logout", headers={"Authorization": "Bearer not-a-jwt"})
