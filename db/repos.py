@@ -132,61 +132,72 @@ async def active_user(conn, user_id) -> RowMapping | None:
     return result.mappings().first()
 
 
-async def principal_facts(conn, user_id, session_id=None) -> RowMapping | None:
-    """An active user with, in one statement, the facts its policy reasons about.
+def _fact_columns(user_id, member_id, dependent_id, session_id) -> list:
+    """The facts a principal's policy reasons about, as labelled scalar subqueries.
 
     `family`: the subscriber's dependents with birth dates and whether consent is on
     record; `break_glass`: members with an open emergency grant for this user;
-    `member_employer_id` and `subscriber_id`: the records a member and a dependent hang on.
+    `member_employer_id`, `subscriber_id`: the records a member and a dependent hang on;
+    `session_ended`: the sign-in the token was issued under has been logged out.
     """
     from sqlalchemy import exists, func, literal_column
 
     from db.tables import break_glass_grants as bg
-    from db.tables import consents, dependents, members, sessions, users
+    from db.tables import consents, dependents, members, sessions
 
     consented = exists().where(
         consents.c.dependent_id == dependents.c.id,
         consents.c.grantee_member_id == dependents.c.member_id,
         consents.c.revoked_at.is_(None),
     )
-    family = (
-        select(
-            func.coalesce(
-                func.json_agg(
-                    func.json_build_object(
-                        "id",
-                        dependents.c.id,
-                        "born",
-                        dependents.c.date_of_birth,
-                        "consent",
-                        consented,
-                    )
-                ),
-                literal_column("'[]'::json"),
-            )
-        )
-        .where(dependents.c.member_id == users.c.member_id, dependents.c.deleted_at.is_(None))
-        .scalar_subquery()
+    person = func.json_build_object(
+        "id", dependents.c.id, "born", dependents.c.date_of_birth, "consent", consented
     )
-    grants = (
-        select(func.array_agg(bg.c.member_id))
-        .where(bg.c.user_id == users.c.id, bg.c.expires_at > func.now())
-        .scalar_subquery()
+    family = select(func.coalesce(func.json_agg(person), literal_column("'[]'::json"))).where(
+        dependents.c.member_id == member_id, dependents.c.deleted_at.is_(None)
     )
-    employer = select(members.c.employer_id).where(members.c.id == users.c.member_id)
-    subscriber = select(dependents.c.member_id).where(dependents.c.id == users.c.dependent_id)
-    # an access token issued under a sign-in that has since been logged out is refused
-    ended = exists().where(sessions.c.family_id == session_id, sessions.c.revoked_at.is_not(None))
-    stmt = select(
-        users,
-        (ended if session_id is not None else literal_column("false")).label("session_ended"),
-        family.label("family"),
-        grants.label("break_glass"),
+    grants = select(func.array_agg(bg.c.member_id)).where(
+        bg.c.user_id == user_id, bg.c.expires_at > func.now()
+    )
+    employer = select(members.c.employer_id).where(members.c.id == member_id)
+    subscriber = select(dependents.c.member_id).where(dependents.c.id == dependent_id)
+    ended = (
+        exists().where(sessions.c.family_id == session_id, sessions.c.revoked_at.is_not(None))
+        if session_id is not None
+        else literal_column("false")
+    )
+    return [
+        ended.label("session_ended"),
+        family.scalar_subquery().label("family"),
+        grants.scalar_subquery().label("break_glass"),
         employer.scalar_subquery().label("member_employer_id"),
         subscriber.scalar_subquery().label("subscriber_id"),
-    ).where(users.c.id == user_id, users.c.status == "active", users.c.deleted_at.is_(None))
+    ]
+
+
+async def principal_facts(conn, user_id, session_id=None) -> RowMapping | None:
+    """An active user with, in one statement, the facts its policy reasons about."""
+    from db.tables import users
+
+    facts = _fact_columns(users.c.id, users.c.member_id, users.c.dependent_id, session_id)
+    stmt = select(users, *facts).where(
+        users.c.id == user_id, users.c.status == "active", users.c.deleted_at.is_(None)
+    )
     result = await conn.execute(stmt)
     return result.mappings().first()
+
+
+async def external_facts(conn, *, user_id, member_id, dependent_id) -> RowMapping:
+    """The same facts for a user signed in at an external provider (no local account)."""
+    from sqlalchemy import literal
+    from sqlalchemy.dialects.postgresql import UUID as PgUUID
+
+    def _id(value):
+        return literal(value, PgUUID(as_uuid=True))
+
+    facts = _fact_columns(_id(user_id), _id(member_id), _id(dependent_id), None)
+    result = await conn.execute(select(*facts))
+    return result.mappings().one()
 
 
 async def schema_revision(conn) -> str | None:

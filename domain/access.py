@@ -29,6 +29,16 @@ class Principal:
     break_glass_member_ids: tuple[UUID, ...] = ()  # open emergency grants
 
 
+# The record each role is tied to must be named (the same rule as the users table's CHECK).
+ROLE_TIES: dict[Role, str] = {
+    Role.MEMBER: "member_id",
+    Role.DEPENDENT: "dependent_id",
+    Role.PROVIDER: "provider_id",
+    Role.EMPLOYER: "employer_id",
+    Role.REGULATOR: "jurisdiction",
+}
+
+
 # --- Row filters -----------------------------------------------------------------------------
 # The policy answers "which rows of this type may this principal read?" with one of these.
 # db/ turns them into a SQL WHERE clause, so rows the principal may not see are never fetched.

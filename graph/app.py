@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import uuid
@@ -27,6 +28,7 @@ from graph.config import Settings
 from graph.context import Context
 from graph.errors import error_body
 from graph.loaders import UserByIdLoader
+from graph.oidc import Jwks, unverified_issuer, verify_external
 from graph.schema import _is_database_down, build_schema
 from graph.signin import routes as signin_routes
 from policies.engine import Authorizer
@@ -73,6 +75,7 @@ class AuthenticatedGraphQL:
         self.engine = engine
         self.settings = settings
         self.authorizer = authorizer
+        self.jwks = Jwks(settings.oidc_jwks_url) if settings.oidc_enabled else None
         self.key = signing_key()
         self.graphql = _GraphQL(
             build_schema(settings), graphql_ide="graphiql", allow_queries_via_get=True
@@ -104,11 +107,9 @@ class AuthenticatedGraphQL:
         if scheme.lower() != "bearer" or not token.strip():
             return _unauthenticated("Sign in first: send 'Authorization: Bearer <access token>'.")
         try:
-            verified = verify_access_token(token.strip(), settings=self.settings, key=self.key)
+            row = await self._identify(token.strip(), db)
         except InvalidToken as exc:
             return _unauthenticated(str(exc))
-        try:
-            row = await repos.principal_facts(db, verified.user_id, verified.session_id)
         except Exception as exc:
             if not _is_database_down(exc):
                 raise
@@ -139,6 +140,35 @@ class AuthenticatedGraphQL:
         context.loader(UserByIdLoader).prime(row["id"], row)
         request.state.context = context
         return None
+
+    async def _identify(self, token: str, db: RequestConnection):
+        """The user's row and facts, from our own token or the external provider's."""
+        if self.jwks is not None and unverified_issuer(token) == self.settings.oidc_issuer:
+            # the first use may fetch the provider's keys: keep that off the event loop
+            identity = await asyncio.to_thread(
+                verify_external, token, settings=self.settings, jwks=self.jwks
+            )
+            facts = await repos.external_facts(
+                db,
+                user_id=identity.user_id,
+                member_id=identity.member_id,
+                dependent_id=identity.dependent_id,
+            )
+            return {
+                "id": identity.user_id,
+                "email": identity.email,
+                "display_name": None,
+                "role": identity.role.value,
+                "member_id": identity.member_id,
+                "dependent_id": identity.dependent_id,
+                "provider_id": identity.provider_id,
+                "employer_id": identity.employer_id,
+                "jurisdiction": identity.jurisdiction,
+                "mfa_enabled": False,
+                **facts,
+            }
+        verified = verify_access_token(token, settings=self.settings, key=self.key)
+        return await repos.principal_facts(db, verified.user_id, verified.session_id)
 
     def _purpose(self, request: Request, role: str):
         """The purpose of use stated in X-Purpose-Of-Use, or the role's default."""

@@ -27,6 +27,22 @@ class Settings:
     max_query_depth: int = field(default_factory=lambda: _int("MAX_QUERY_DEPTH", 10))
     max_aliases: int = field(default_factory=lambda: _int("MAX_ALIASES", 30))
     db_pool_size: int = field(default_factory=lambda: _int("DB_POOL_SIZE", 10))
+    # An external OpenID Connect provider (production sign-in), when both are set.
+    oidc_issuer: str | None = field(default_factory=lambda: os.environ.get("OIDC_ISSUER") or None)
+    oidc_jwks_url: str | None = field(
+        default_factory=lambda: os.environ.get("OIDC_JWKS_URL") or None
+    )
+    oidc_audience: str | None = field(
+        default_factory=lambda: os.environ.get("OIDC_AUDIENCE") or None
+    )
+    # Which claims of the provider's tokens carry the role and the ids it is tied to.
+    oidc_claim_prefix: str = field(
+        default_factory=lambda: os.environ.get("OIDC_CLAIM_PREFIX", "claimgraph_")
+    )
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_jwks_url)
 
 
 def load() -> Settings:

@@ -103,11 +103,11 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         extensions=[
             StableErrors,
             RoleLimits,
-            ParserCache(maxsize=256),
-            ValidationCache(maxsize=256),
-            QueryDepthLimiter(max_depth=settings.max_query_depth),
-            MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-            MaxTokensLimiter(max_token_count=4000),
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            lambda: MaxTokensLimiter(max_token_count=4000),
         ],
     )
 
