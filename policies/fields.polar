@@ -46,13 +46,17 @@ field_access(actor: User, v: FieldView, group, "visible") if
 field_access(actor: User, v: FieldView, group, "visible") if
     actor.role = "dependent" and v.type = "Dependent" and personal_group(group);
 field_access(actor: User, v: FieldView, "ssn", "mask:last4") if
-    actor.role in ["member", "dependent"] and person(v);
+    actor.role = "member" and v.type = "Member";
+field_access(actor: User, v: FieldView, "ssn", "mask:last4") if
+    actor.role = "dependent" and v.type = "Dependent";
 
 # The subscriber sees everything of a minor dependent, and of an adult dependent who has
 # consented; of an adult without consent, demographics and enrolment only.
 field_access(actor: User, v: FieldView, group, "visible") if
     actor.role = "member" and v.type = "Dependent" and personal_group(group) and
     (v.adult = false or v.consented = true);
+field_access(actor: User, v: FieldView, "ssn", "mask:last4") if
+    actor.role = "member" and v.type = "Dependent" and (v.adult = false or v.consented = true);
 field_access(actor: User, v: FieldView, group, "visible") if
     actor.role = "member" and v.type = "Dependent" and
     group in ["name", "birth_date", "demographic", "enrolment", "identifier"];
