@@ -6,7 +6,7 @@ NESTED = """query($n: Int!) { claims(first: $n) { totalCount edges { node {
     id claimNumber billedAmount
     member { id firstName dependents { id } policies { id } }
     dependent { id }
-    provider { id name group { id } }
+    provider { id name }
     policy { id planName }
     lines { lineNumber procedureCode }
     appeals { id status }
