@@ -97,16 +97,25 @@ async def fetch_pages_by_column(
     first: int,
     after: Sequence[Any] | None,
 ) -> list[RowMapping]:
-    """A page per key in one statement: each row carries `_rank` and `_total` of its key."""
+    """A page per key in one statement: each row carries `_rank` and `_total` of its key.
+
+    The ranking runs over ids and sort keys only, then joins back for the rows: a window
+    over every column would cost more to build than to run.
+    """
+    parent = table.c[column]
+    sort_columns = [table.c[o.column] for o in order if o.column != "id"]
     inner = select(
-        table,
-        func.count().over(partition_by=table.c[column]).label("_total"),
+        table.c.id,
+        parent,
+        *sort_columns,
+        func.count().over(partition_by=parent).label("_total"),
         (_after(table, order, after) if after is not None else true()).label("_past_cursor"),
-    ).where(table.c[column].in_(list(keys)), condition)
+    ).where(parent.in_(list(keys)), condition)
     sub = inner.subquery()
     ranked = (
         select(
-            sub,
+            sub.c.id,
+            sub.c._total,
             func.row_number()
             .over(partition_by=sub.c[column], order_by=_order_by(sub, order))
             .label("_rank"),
@@ -115,7 +124,10 @@ async def fetch_pages_by_column(
         .subquery()
     )
     stmt = (
-        select(ranked).where(ranked.c._rank <= first + 1).order_by(ranked.c[column], ranked.c._rank)
+        select(table, ranked.c._rank, ranked.c._total)
+        .join(ranked, ranked.c.id == table.c.id)
+        .where(ranked.c._rank <= first + 1)
+        .order_by(parent, ranked.c._rank)
     )
     result = await conn.execute(stmt)
     return list(result.mappings())

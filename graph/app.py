@@ -25,7 +25,7 @@ from domain.enums import PurposeOfUse, Role
 from domain.people import is_adult
 from graph.auth import InvalidToken, signing_key, verify_access_token
 from graph.config import Settings
-from graph.context import Context
+from graph.context import Context, enter, leave
 from graph.errors import error_body
 from graph.loaders import UserByIdLoader
 from graph.oidc import Jwks, unverified_issuer, verify_external
@@ -97,7 +97,11 @@ class AuthenticatedGraphQL:
             if response is not None:
                 await response(scope, receive, send)
                 return
-            await self.graphql(scope, receive, send)
+            token = enter(request.state.context)
+            try:
+                await self.graphql(scope, receive, send)
+            finally:
+                leave(token)
         finally:
             await db.close()
 

@@ -117,6 +117,11 @@ def cmd_seed(args) -> int:
         took = time.perf_counter() - started
         summary = ", ".join(f"{v} {k}" for k, v in counts.items())
         print(f"Loaded {summary} in {took:.1f} s.")
+        from db.maintenance import vacuum_analyze
+
+        started = time.perf_counter()
+        asyncio.run(vacuum_analyze(url))
+        print(f"Refreshed planner statistics in {time.perf_counter() - started:.1f} s.")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -52,3 +53,18 @@ class Context:
 
 
 Info = strawberry.Info[Context, None]
+
+_CURRENT: ContextVar[Context] = ContextVar("claimgraph_context")
+
+
+def current_context() -> Context:
+    """The context of the request being resolved (set before execution starts)."""
+    return _CURRENT.get()
+
+
+def enter(context: Context) -> Token:
+    return _CURRENT.set(context)
+
+
+def leave(token: Token) -> None:
+    _CURRENT.reset(token)

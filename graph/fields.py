@@ -1,20 +1,24 @@
 """Classified fields: each declares its class and group once, next to its type.
 
-Reading one asks the field policy (cached per kind of record, not per row) and returns the
-value, a masked value, or null with a FORBIDDEN error at that path.
+A classified field has no resolver of its own (a per-field resolver costs more than the
+read): the object's `__getattr__` reads it through the field policy, whose decisions are
+cached per kind of record, and returns the value, a masked value, or raises FORBIDDEN,
+which GraphQL turns into null with an error at that path.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 import strawberry
-from strawberry.types import Info as _Info
 
 from domain import masking
+from graph.context import current_context
 from graph.errors import Forbidden
 
 
@@ -32,12 +36,15 @@ PUBLIC, BUSINESS, PHI, RESTRICTED = (
     FieldClass.RESTRICTED,
 )
 
+Render = Callable[[Any, Any], Any]
+Mask = Callable[[Any, date], Any]
+
 
 def _remove(value: Any, today: date) -> None:
     return None
 
 
-MASKS: dict[str, Callable[[Any, date], Any]] = {
+MASKS: dict[str, Mask] = {
     "last4": lambda v, today: masking.last_four(v),
     "remove": _remove,
     "zip3": lambda v, today: masking.zip3(v),
@@ -45,37 +52,13 @@ MASKS: dict[str, Callable[[Any, date], Any]] = {
 }
 
 
-def decisions_for(obj: Any, info: Info) -> dict:
-    """The field decisions for this object's kind of record (cached on the object)."""
-    cached = obj._decisions
-    if cached is None:
-        ctx = info.context
-        view = obj.field_view(ctx.principal, obj._row, ctx.today)
-        cached = ctx.authorizer.field_access(ctx.principal, view)
-        obj._decisions = cached
-    return cached
-
-
-def read(
-    obj: Any,
-    info: Info,
-    *,
-    column: str,
-    field_class: FieldClass,
-    group: str,
-    render: Callable[[Any, Any], Any] | None = None,
-    masks: dict[str, Callable[[Any, date], Any]] | None = None,
-) -> Any:
-    decision = decisions_for(obj, info).get(group)
-    if decision is None:
-        raise Forbidden(f"You may not read '{info.field_name}' of this {type(obj).__name__}.")
-    value = obj._row[column]
-    if decision.visible:
-        return render(value, obj._row) if render else value
-    mask = (masks or {}).get(decision.how) or MASKS.get(decision.how)
-    if mask is None:  # an unknown mask hides rather than leaks
-        raise Forbidden(f"You may not read '{info.field_name}' of this {type(obj).__name__}.")
-    return mask(value, info.context.today)
+@dataclass(frozen=True, slots=True)
+class Spec:
+    column: str
+    field_class: FieldClass
+    group: str
+    render: Render | None = None
+    masks: dict[str, Mask] | None = None
 
 
 def classified(
@@ -85,27 +68,71 @@ def classified(
     python_type: Any,
     *,
     description: str | None = None,
-    render: Callable[[Any, Any], Any] | None = None,
-    masks: dict[str, Callable[[Any, date], Any]] | None = None,
-    name: str | None = None,
+    render: Render | None = None,
+    masks: dict[str, Mask] | None = None,
 ) -> Any:
     """A GraphQL field read through the field policy; null when the policy hides it."""
-
-    def resolve(self, info) -> Any:
-        return read(
-            self,
-            info,
-            column=column,
-            field_class=field_class,
-            group=group,
-            render=render,
-            masks=masks,
-        )
-
-    resolve.__annotations__ = {"info": _Info, "return": python_type | None}
     label = f"Field class: {field_class.value} ({group})."
-    text = f"{description} {label}" if description else label
-    return strawberry.field(resolver=resolve, description=text, name=name)
+    return strawberry.field(
+        graphql_type=python_type | None,
+        description=f"{description} {label}" if description else label,
+        metadata={"claimgraph": Spec(column, field_class, group, render, masks)},
+    )
 
 
-Info = _Info
+@cache
+def _specs(cls: type) -> dict[str, Spec]:
+    definition = cls.__strawberry_definition__
+    return {
+        f.python_name: f.metadata["claimgraph"]
+        for f in definition.fields
+        if f.metadata and "claimgraph" in f.metadata
+    }
+
+
+def decisions_for(obj: Any, ctx: Any) -> dict:
+    """The field decisions for this object's kind of record (cached on the object)."""
+    cached = obj._decisions
+    if cached is None:
+        view = obj.field_view(ctx.principal, obj._row, ctx.today)
+        cached = ctx.authorizer.field_access(ctx.principal, view)
+        obj._decisions = cached
+    return cached
+
+
+def _forbidden(obj: Any, name: str) -> Forbidden:
+    return Forbidden(f"You may not read '{name}' of this {type(obj).__name__}.")
+
+
+class Classified:
+    """Mixin for types built from a row: classified fields are read on attribute access."""
+
+    _decisions: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        spec = _specs(type(self)).get(name)
+        if spec is None:
+            raise AttributeError(name)
+        ctx = current_context()
+        decision = decisions_for(self, ctx).get(spec.group)
+        if decision is None:
+            raise _forbidden(self, name)
+        value = self._row[spec.column]
+        if decision.visible:
+            return spec.render(value, self._row) if spec.render else value
+        mask = (spec.masks or {}).get(decision.how) or MASKS.get(decision.how)
+        if mask is None:  # an unknown mask hides rather than leaks
+            raise _forbidden(self, name)
+        return mask(value, ctx.today)
+
+
+def build(cls: type, row: Any) -> Any:
+    """An object of `cls` over `row`; its classified fields are read lazily, by the policy."""
+    obj = cls.__new__(cls)
+    obj.db_id = row["id"]
+    obj._row = row
+    return obj
+
+
+def build_optional(cls: type, row: Any) -> Any:
+    return None if row is None else build(cls, row)

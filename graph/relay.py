@@ -13,7 +13,9 @@ from uuid import UUID
 
 import strawberry
 
+from graph.context import current_context
 from graph.errors import BadUserInput, Forbidden
+from graph.fields import Classified
 
 T = TypeVar("T")
 
@@ -42,25 +44,30 @@ def from_global_id(
 
 
 @strawberry.interface(description="An object with a global id (Relay).")
-class Node:
+class Node(Classified):
     db_id: strawberry.Private[UUID]
     _row: strawberry.Private[Any]
     _decisions: strawberry.Private[Any] = None
+    id: strawberry.ID = strawberry.field(
+        description="Global id; pass it to node(id:) or the type's own lookup. "
+        "Regulators get stable pseudonyms for people instead."
+    )
 
     @staticmethod
     def field_view(principal, row, today) -> Any:
         """The facts the field policy needs about a record of this type (override per type)."""
         raise TypeError("every Node type declares its field view")
 
-    @strawberry.field(
-        description="Global id; pass it to node(id:) or the type's own lookup. "
-        "Regulators get stable pseudonyms for people instead."
-    )
-    def id(self, info: strawberry.Info) -> strawberry.ID:
+    def __getattr__(self, name: str) -> Any:
+        if name == "id":
+            return self._global_id()
+        return super().__getattr__(name)
+
+    def _global_id(self) -> strawberry.ID:
         from graph.fields import decisions_for
         from graph.keys import pseudonym
 
-        decision = decisions_for(self, info).get("identity")
+        decision = decisions_for(self, current_context()).get("identity")
         name = type(self).__name__
         if decision is not None and decision.visible:
             return strawberry.ID(to_global_id(name, self.db_id))

@@ -1,15 +1,5 @@
-"""Build a GraphQL object from a row: the object keeps the row, its fields read from it."""
+"""Build a GraphQL object from a row (see graph/fields.py)."""
 
-from __future__ import annotations
+from graph.fields import build, build_optional
 
-from typing import Any, TypeVar
-
-T = TypeVar("T")
-
-
-def build(cls: type[T], row: Any) -> T:
-    return cls(db_id=row["id"], _row=row)
-
-
-def build_optional(cls: type[T], row: Any) -> T | None:
-    return None if row is None else build(cls, row)
+__all__ = ["build", "build_optional"]

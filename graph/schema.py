@@ -6,8 +6,10 @@ import logging
 import re
 
 import strawberry
-from graphql import GraphQLError, OperationType
+from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
+    FieldExtension,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -72,19 +74,26 @@ class StableErrors(SchemaExtension):
             result.errors = [shape_error(e, request_id) for e in result.errors]
 
 
-class RoleLimits(SchemaExtension):
-    """Before any mutation runs, the policy says whether this role may attempt it at all.
+class RoleLimits(FieldExtension):
+    """Before a mutation runs, the policy says whether this role may attempt it at all.
 
-    The rule (regulators read only) lives in Polar; this asks it for every root mutation
-    field, so a mutation added later is covered without being listed anywhere.
+    The rule (regulators read only) lives in Polar. `build_schema` puts this on every root
+    mutation field, so a mutation added later is covered without being listed anywhere;
+    query fields pay nothing for it.
     """
 
-    def resolve(self, _next, root, info, *args, **kwargs):
-        if info.path.prev is None and info.operation.operation is OperationType.MUTATION:
-            ctx = info.context
-            if not ctx.authorizer.may_attempt(ctx.principal, info.field_name):
-                raise Forbidden("Your role may not change anything here.")
-        return _next(root, info, *args, **kwargs)
+    async def resolve_async(self, next_, source, info, **kwargs):
+        ctx = info.context
+        if not ctx.authorizer.may_attempt(ctx.principal, info.field_name):
+            raise Forbidden("Your role may not change anything here.")
+        return await next_(source, info, **kwargs)
+
+
+def _gate_mutations(mutation_type: type) -> type:
+    for field in mutation_type.__strawberry_definition__.fields:
+        if not any(isinstance(e, RoleLimits) for e in field.extensions):
+            field.extensions.append(RoleLimits())
+    return mutation_type
 
 
 class _Schema(strawberry.Schema):
@@ -96,17 +105,21 @@ class _Schema(strawberry.Schema):
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
+    # The limiters' rule classes are made once: validation results are cached per
+    # (document, rules), so new rule classes per request would defeat the cache.
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
     return _Schema(
         query=Query,
-        mutation=Mutation,
+        mutation=_gate_mutations(Mutation),
         config=StrawberryConfig(disable_field_suggestions=True),
         extensions=[
             StableErrors,
-            RoleLimits,
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
-            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            lambda: AddValidationRules(rules),
             lambda: MaxTokensLimiter(max_token_count=4000),
         ],
     )

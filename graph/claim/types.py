@@ -13,7 +13,7 @@ from domain.enums import OPEN_APPEAL_STATUSES
 from graph import enums
 from graph import loaders as ld
 from graph.context import Info
-from graph.fields import BUSINESS, PHI, classified
+from graph.fields import BUSINESS, PHI, Classified, classified
 from graph.relay import Node
 from graph.rows import build, build_optional
 from policies.resources import FieldView
@@ -118,7 +118,7 @@ class Claim(Node):
 
 
 @strawberry.type(description="One procedure on a claim.")
-class ClaimLine:
+class ClaimLine(Classified):
     db_id: strawberry.Private[Any]
     _row: strawberry.Private[Any]
     _decisions: strawberry.Private[Any] = None
@@ -139,7 +139,7 @@ class ClaimLine:
 
 
 @strawberry.type(description="One step of a claim's timeline.")
-class ClaimEvent:
+class ClaimEvent(Classified):
     db_id: strawberry.Private[Any]
     _row: strawberry.Private[Any]
     _decisions: strawberry.Private[Any] = None
