@@ -88,23 +88,28 @@ def issue_access_token(
     return jwt.encode(header, claims, key, algorithms=ALGORITHMS)
 
 
+def validate_claims(claims: dict, *, issuer: str, audience: str) -> None:
+    """Issuer, audience, subject and expiry, all required (30 s of clock leeway)."""
+    registry = jwt.JWTClaimsRegistry(
+        leeway=30,
+        iss={"essential": True, "value": issuer},
+        aud={"essential": True, "value": audience},
+        sub={"essential": True},
+        exp={"essential": True},
+    )
+    try:
+        registry.validate(claims)
+    except JoseError as exc:
+        raise InvalidToken(f"the access token was refused: {exc.error}") from exc
+
+
 def verify_access_token(token: str, *, settings: Settings, key: ECKey) -> VerifiedToken:
     """The user (and sign-in session) of a valid token; InvalidToken for anything else."""
     try:
         decoded = jwt.decode(token, key, algorithms=ALGORITHMS)
     except (JoseError, ValueError, TypeError) as exc:
         raise InvalidToken("the access token is malformed or its signature is invalid") from exc
-    registry = jwt.JWTClaimsRegistry(
-        leeway=30,
-        iss={"essential": True, "value": settings.issuer},
-        aud={"essential": True, "value": settings.audience},
-        sub={"essential": True},
-        exp={"essential": True},
-    )
-    try:
-        registry.validate(decoded.claims)
-    except JoseError as exc:
-        raise InvalidToken(f"the access token was refused: {exc.error}") from exc
+    validate_claims(decoded.claims, issuer=settings.issuer, audience=settings.audience)
     try:
         user_id = UUID(str(decoded.claims["sub"]))
         sid = decoded.claims.get("sid")

@@ -20,7 +20,7 @@ from joserfc.jwk import KeySet
 
 from domain.access import ROLE_TIES
 from domain.enums import Role
-from graph.auth import InvalidToken
+from graph.auth import InvalidToken, validate_claims
 from graph.config import Settings
 
 ALGORITHMS = ["RS256", "ES256", "PS256"]
@@ -110,17 +110,11 @@ def verify_external(token: str, *, settings: Settings, jwks: Jwks) -> ExternalId
         decoded = jwt.decode(token, jwks.keys(kid=kid), algorithms=ALGORITHMS)
     except (JoseError, ValueError, IndexError, AttributeError) as exc:
         raise InvalidToken("the access token is malformed or its signature is invalid") from exc
-    registry = jwt.JWTClaimsRegistry(
-        leeway=30,
-        iss={"essential": True, "value": settings.oidc_issuer},
-        aud={"essential": True, "value": settings.oidc_audience or settings.audience},
-        sub={"essential": True},
-        exp={"essential": True},
+    validate_claims(
+        decoded.claims,
+        issuer=settings.oidc_issuer,
+        audience=settings.oidc_audience or settings.audience,
     )
-    try:
-        registry.validate(decoded.claims)
-    except JoseError as exc:
-        raise InvalidToken(f"the access token was refused: {exc.error}") from exc
     claims, prefix = decoded.claims, settings.oidc_claim_prefix
     try:
         role = Role(str(claims.get(f"{prefix}role")))

@@ -101,3 +101,14 @@ def _listing(column: str, descending: bool) -> Listing:
 
 # The payer queue: urgent → low, then oldest first (DOMAIN.md, Claim lifecycle).
 QUEUE = Listing("claim", [Order("priority_rank"), Order("created_at")])
+
+
+async def nested_claims(info, loader, parent, *, first, after, filter, order_by):
+    """A claims page under one parent (member, dependent, provider), batched per request."""
+    from graph.claim.types import Claim
+    from graph.rows import build
+
+    listing = claim_listing(order_by)
+    request = listing.request(info.context, first=first, after=after, extra=claim_filter(filter))
+    page = await info.context.loader(loader).load((parent, request))
+    return listing.from_page(page, lambda r: build(Claim, r), request=request)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
-from uuid import UUID
 
 import strawberry
 
@@ -12,7 +11,7 @@ from domain.masking import birth_year
 from domain.people import is_adult
 from graph import enums
 from graph import loaders as ld
-from graph.claim.inputs import ClaimFilter, ClaimOrder, claim_filter, claim_listing
+from graph.claim.inputs import ClaimFilter, ClaimOrder, nested_claims
 from graph.context import Info
 from graph.fields import BUSINESS, PHI, RESTRICTED, classified
 from graph.relay import Connection, Node
@@ -35,18 +34,8 @@ def _birth_year(born: date, row) -> int:
     return born.year
 
 
-async def _claims(info: Info, loader, parent: UUID, first, after, filter, order_by):
-    from graph.claim.types import Claim
-
-    listing = claim_listing(order_by)
-    request = listing.request(info.context, first=first, after=after, extra=claim_filter(filter))
-    page = await info.context.loader(loader).load((parent, request))
-    return listing.from_page(page, lambda r: build(Claim, r), request=request)
-
-
-@strawberry.type(description="A subscriber (policyholder).")
-class Member(Node):
-    member_number = classified("member_number", PHI, "identifier", str)
+@strawberry.interface(description="A person covered by the plan: a member or a dependent.")
+class Person(Node):
     first_name = classified("first_name", PHI, "name", str)
     middle_name = classified("middle_name", PHI, "name", str)
     last_name = classified("last_name", PHI, "name", str)
@@ -63,6 +52,17 @@ class Member(Node):
     gender = classified("gender", PHI, "demographic", enums.Gender)
     email = classified("email", PHI, "contact", str)
     phone = classified("phone", PHI, "contact", str)
+    blood_type = classified("blood_type", PHI, "medical", str)
+    allergies = classified("allergies", PHI, "medical", str)
+    medical_conditions = classified("medical_conditions", PHI, "medical", str)
+    enrollment_date = classified("enrollment_date", BUSINESS, "enrolment", date)
+    termination_date = classified("termination_date", BUSINESS, "enrolment", date)
+    ssn = classified("ssn", RESTRICTED, "ssn", str, description="Social security number, masked.")
+
+
+@strawberry.type(description="A subscriber (policyholder).")
+class Member(Person):
+    member_number = classified("member_number", PHI, "identifier", str)
     alternate_phone = classified("alternate_phone", PHI, "contact", str)
     address_line1 = classified("address_line1", PHI, "contact", str)
     address_line2 = classified("address_line2", PHI, "contact", str)
@@ -70,19 +70,13 @@ class Member(Node):
     state = classified("state", PHI, "geo", str)
     zip_code = classified("zip_code", PHI, "zip", str)
     country = classified("country", BUSINESS, "business", str)
-    blood_type = classified("blood_type", PHI, "medical", str)
-    allergies = classified("allergies", PHI, "medical", str)
-    medical_conditions = classified("medical_conditions", PHI, "medical", str)
     emergency_contact_name = classified("emergency_contact_name", PHI, "contact", str)
     emergency_contact_phone = classified("emergency_contact_phone", PHI, "contact", str)
     emergency_contact_relation = classified("emergency_contact_relation", PHI, "contact", str)
     status = classified("status", BUSINESS, "enrolment", enums.MemberStatus)
-    enrollment_date = classified("enrollment_date", BUSINESS, "enrolment", date)
-    termination_date = classified("termination_date", BUSINESS, "enrolment", date)
     employee_id = classified("employee_id", BUSINESS, "enrolment", str)
     preferred_language = classified("preferred_language", PHI, "demographic", str)
     created_at = classified("created_at", BUSINESS, "business", datetime)
-    ssn = classified("ssn", RESTRICTED, "ssn", str, description="Social security number, masked.")
 
     @staticmethod
     def field_view(principal, row, today) -> FieldView:
@@ -124,37 +118,21 @@ class Member(Node):
         filter: ClaimFilter | None = None,
         order_by: ClaimOrder | None = None,
     ) -> Connection[ClaimRef]:
-        return await _claims(
-            info, ld.ClaimPagesByMemberIdLoader, self.db_id, first, after, filter, order_by
+        return await nested_claims(
+            info,
+            ld.ClaimPagesByMemberIdLoader,
+            self.db_id,
+            first=first,
+            after=after,
+            filter=filter,
+            order_by=order_by,
         )
 
 
 @strawberry.type(description="A spouse, child or other person covered through a member.")
-class Dependent(Node):
-    first_name = classified("first_name", PHI, "name", str)
-    middle_name = classified("middle_name", PHI, "name", str)
-    last_name = classified("last_name", PHI, "name", str)
-    date_of_birth = classified("date_of_birth", PHI, "birth_date", date)
-    birth_year = classified(
-        "date_of_birth",
-        PHI,
-        "birth_date",
-        int,
-        render=_birth_year,
-        masks=_YEAR,
-        description="Year of birth (regulators: 90 or older reported as 90).",
-    )
-    gender = classified("gender", PHI, "demographic", enums.Gender)
+class Dependent(Person):
     relationship = classified("relationship", BUSINESS, "enrolment", enums.Relationship)
-    email = classified("email", PHI, "contact", str)
-    phone = classified("phone", PHI, "contact", str)
-    blood_type = classified("blood_type", PHI, "medical", str)
-    allergies = classified("allergies", PHI, "medical", str)
-    medical_conditions = classified("medical_conditions", PHI, "medical", str)
     status = classified("status", BUSINESS, "enrolment", enums.DependentStatus)
-    enrollment_date = classified("enrollment_date", BUSINESS, "enrolment", date)
-    termination_date = classified("termination_date", BUSINESS, "enrolment", date)
-    ssn = classified("ssn", RESTRICTED, "ssn", str, description="Social security number, masked.")
 
     @staticmethod
     def field_view(principal, row, today) -> FieldView:
@@ -179,6 +157,12 @@ class Dependent(Node):
         filter: ClaimFilter | None = None,
         order_by: ClaimOrder | None = None,
     ) -> Connection[ClaimRef]:
-        return await _claims(
-            info, ld.ClaimPagesByDependentIdLoader, self.db_id, first, after, filter, order_by
+        return await nested_claims(
+            info,
+            ld.ClaimPagesByDependentIdLoader,
+            self.db_id,
+            first=first,
+            after=after,
+            filter=filter,
+            order_by=order_by,
         )

@@ -10,7 +10,7 @@ import strawberry
 
 from graph import enums
 from graph import loaders as ld
-from graph.claim.inputs import ClaimFilter, ClaimOrder, claim_filter, claim_listing
+from graph.claim.inputs import ClaimFilter, ClaimOrder, nested_claims
 from graph.context import Info
 from graph.fields import BUSINESS, PUBLIC, RESTRICTED, classified
 from graph.relay import Connection, Node
@@ -112,15 +112,15 @@ class Provider(Node):
         filter: ClaimFilter | None = None,
         order_by: ClaimOrder | None = None,
     ) -> Connection[ClaimRef]:
-        from graph.claim.types import Claim
-
-        listing = claim_listing(order_by)
-        request = listing.request(
-            info.context, first=first, after=after, extra=claim_filter(filter)
+        return await nested_claims(
+            info,
+            ld.ClaimPagesByProviderIdLoader,
+            self.db_id,
+            first=first,
+            after=after,
+            filter=filter,
+            order_by=order_by,
         )
-        loader = info.context.loader(ld.ClaimPagesByProviderIdLoader)
-        page = await loader.load((self.db_id, request))
-        return listing.from_page(page, lambda r: build(Claim, r), request=request)
 
 
 @strawberry.type(description="A licence, certification or other credential of a provider.")
