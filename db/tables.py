@@ -588,6 +588,8 @@ audit_log = Table(
     Column("error", Text),
     Column("old_values", JSONB),
     Column("new_values", JSONB),
+    # The hash chain, kept by a trigger under a lock (migration 0003): chain_pos orders it.
+    Column("chain_pos", BigInteger, unique=True),
     Column("prev_hash", String(64)),
     Column("row_hash", String(64)),
     Index(None, "occurred_at"),

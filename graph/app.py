@@ -139,6 +139,7 @@ class AuthenticatedGraphQL:
             request_id=request_id,
             client_ip=request.client.host if request.client else None,
             user_agent=request.headers.get("user-agent"),
+            local_user=not row.get("external", False),
         )
         # the principal's own row is already here: `me` needs no second read
         context.loader(UserByIdLoader).prime(row["id"], row)
@@ -169,6 +170,7 @@ class AuthenticatedGraphQL:
                 "employer_id": identity.employer_id,
                 "jurisdiction": identity.jurisdiction,
                 "mfa_enabled": False,
+                "external": True,
                 **facts,
             }
         verified = verify_access_token(token, settings=self.settings, key=self.key)

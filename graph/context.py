@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,6 +14,7 @@ from sqlalchemy import ColumnElement
 from db.filters import TABLES, where
 from db.session import RequestConnection
 from domain.access import Principal, RowFilter
+from graph.audit import AuditBuffer
 from graph.config import Settings
 from policies.engine import Authorizer
 
@@ -29,6 +31,8 @@ class Context:
     today: date = field(default_factory=date.today)
     client_ip: str | None = None
     user_agent: str | None = None
+    local_user: bool = True  # False for a user signed in at an external OIDC provider
+    audit: AuditBuffer = field(default_factory=AuditBuffer)
     _conditions: dict[str, ColumnElement[bool]] = field(default_factory=dict)
     _loaders: dict[type, Any] = field(default_factory=dict)
 
@@ -42,6 +46,15 @@ class Context:
             cond = where(TABLES[resource], self.row_filter(resource))
             self._conditions[resource] = cond
         return cond
+
+    @contextlib.asynccontextmanager
+    async def unit_of_work(self):
+        """A mutation's transaction: its changes and its audit rows commit together."""
+        from db import audit as audit_db
+
+        async with self.db.unit_of_work() as db:
+            yield db
+            await audit_db.write(db, self.audit.drain(self, reads=False))
 
     def loader(self, cls: type[L]) -> L:
         """This request's instance of a loader class, created on first use."""

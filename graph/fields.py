@@ -115,15 +115,28 @@ class Classified:
             raise AttributeError(name)
         ctx = current_context()
         decision = decisions_for(self, ctx).get(spec.group)
+        sensitive = spec.field_class in (PHI, RESTRICTED)
         if decision is None:
+            if sensitive:
+                ctx.audit.read(self.audit_key(), name, "", allowed=False)
             raise _forbidden(self, name)
         value = self._row[spec.column]
         if decision.visible:
-            return spec.render(value, self._row) if spec.render else value
-        mask = (spec.masks or {}).get(decision.how) or MASKS.get(decision.how)
-        if mask is None:  # an unknown mask hides rather than leaks
-            raise _forbidden(self, name)
-        return mask(value, ctx.today)
+            out = spec.render(value, self._row) if spec.render else value
+        else:
+            mask = (spec.masks or {}).get(decision.how) or MASKS.get(decision.how)
+            if mask is None:  # an unknown mask hides rather than leaks
+                raise _forbidden(self, name)
+            out = mask(value, ctx.today)
+        if sensitive and out is not None:
+            rule = f"{ctx.principal.role.value}:{spec.group}:{decision.how or decision.kind}"
+            ctx.audit.read(self.audit_key(), name, rule, allowed=True)
+        return out
+
+    def audit_key(self) -> tuple[str, Any, Any]:
+        """(resource type, id, the member whose data it is) for the audit trail."""
+        row = self._row
+        return type(self).__name__, row["id"], row.get("member_id")
 
 
 def build(cls: type, row: Any) -> Any:

@@ -22,6 +22,13 @@ from policies import resources as res
 
 def _require(info: Info, action: str, resource: res.Resource) -> None:
     if not info.context.authorizer.allowed(info.context.principal, action, resource):
+        info.context.audit.event(
+            f"{action}_denied",
+            type(resource).__name__,
+            getattr(resource, "id", None),
+            success=False,
+            error="FORBIDDEN",
+        )
         raise Forbidden("You may not do that to this record.")
 
 
@@ -51,9 +58,16 @@ class AccessMutations:
         _require(info, "grant_consent", res.Dependent(**row))
         if not is_adult(row["date_of_birth"], today=info.context.today):
             raise BadUserInput("Only an adult dependent gives consent.", field="dependentId")
-        async with info.context.db.unit_of_work() as db:
+        async with info.context.unit_of_work() as db:
             consent = await access_db.grant_consent(
                 db, dependent_id=row["id"], member_id=row["member_id"]
+            )
+            info.context.audit.event(
+                "grant_consent",
+                "Dependent",
+                row["id"],
+                subject_member_id=row["member_id"],
+                new_values={"consent": "granted"},
             )
         return Consent(granted_at=consent["granted_at"], revoked=False)
 
@@ -65,8 +79,15 @@ class AccessMutations:
     ) -> Consent:
         dependent = await _dependent(info, dependent_id)
         _require(info, "revoke_consent", res.Dependent(**dependent._row))
-        async with info.context.db.unit_of_work() as db:
+        async with info.context.unit_of_work() as db:
             await access_db.revoke_consent(db, dependent_id=dependent.db_id)
+            info.context.audit.event(
+                "revoke_consent",
+                "Dependent",
+                dependent.db_id,
+                subject_member_id=dependent._row["member_id"],
+                new_values={"consent": "revoked"},
+            )
         return Consent(granted_at=None, revoked=True)
 
     @strawberry.mutation(
@@ -83,7 +104,7 @@ class AccessMutations:
         except breakglass.BreakGlassError as exc:
             raise BadUserInput(str(exc), field="reason") from None
         opened = datetime.now(UTC)
-        async with info.context.db.unit_of_work() as db:
+        async with info.context.unit_of_work() as db:
             row = await access_db.open_break_glass(
                 db,
                 user_id=info.context.principal.user_id,
@@ -91,6 +112,18 @@ class AccessMutations:
                 reason=cleaned,
                 opened_at=opened,
                 expires_at=breakglass.expiry(opened),
+            )
+            # the reason may carry clinical detail: kept on the grant, not copied here
+            info.context.audit.event(
+                "open_break_glass",
+                "Member",
+                member.db_id,
+                subject_member_id=member.db_id,
+                new_values={
+                    "grant_id": str(row["id"]),
+                    "expires_at": row["expires_at"].isoformat(),
+                },
+                break_glass=True,
             )
         return build(BreakGlassGrant, row)
 
@@ -105,10 +138,11 @@ class AccessMutations:
         _require(info, "close_review", res.BreakGlassGrant(**row))
         if not note.strip():
             raise BadUserInput("Write a review note.", field="note")
-        async with info.context.db.unit_of_work() as db:
+        async with info.context.unit_of_work() as db:
             closed = await access_db.close_review(
                 db, grant_id=grant_id, reviewer_id=info.context.principal.user_id, note=note.strip()
             )
+            info.context.audit.event("close_break_glass_review", "BreakGlassGrant", grant_id)
         if closed is None:
             raise BadUserInput("That review is already closed.", field="id")
         return build(BreakGlassGrant, closed)

@@ -137,6 +137,9 @@ class ClaimLine(Classified):
     def field_view(principal, row, today) -> FieldView:
         return FieldView(type="ClaimLine")
 
+    def audit_key(self):
+        return "ClaimLine", self._row["id"], None
+
 
 @strawberry.type(description="One step of a claim's timeline.")
 class ClaimEvent(Classified):

@@ -82,6 +82,9 @@ class Member(Person):
     def field_view(principal, row, today) -> FieldView:
         return FieldView(type="Member", break_glass=row["id"] in principal.break_glass_member_ids)
 
+    def audit_key(self):
+        return "Member", self.db_id, self.db_id
+
     @strawberry.field
     async def employer(self, info: Info) -> EmployerRef | None:
         from graph.employer.types import Employer

@@ -1,0 +1,60 @@
+"""The audit trail: one INSERT per request, and the chain check (the trigger keeps the chain)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, text
+
+from db.tables import audit_log
+
+_DEFAULTS = {"fields": [], "success": True, "break_glass": False}
+_COLUMNS = (
+    "user_id", "role", "organisation", "action", "resource_type", "resource_id",
+    "subject_member_id", "fields", "policy_rule", "purpose_of_use", "break_glass",
+    "operation_name", "request_id", "client_ip", "user_agent", "success", "error",
+    "old_values", "new_values",
+)  # fmt: skip
+
+
+async def write(conn, rows: list[dict[str, Any]]) -> None:
+    """Append rows in one statement; the chain trigger numbers and hashes them."""
+    if rows:
+        uniform = [{c: r.get(c, _DEFAULTS.get(c)) for c in _COLUMNS} for r in rows]
+        await conn.execute(insert(audit_log), uniform)
+
+
+async def verify(conn, *, start: datetime, end: datetime) -> tuple[int, dict | None]:
+    """(rows checked, the first broken row or None): edited, unlinked or missing rows."""
+    stmt = text(
+        """
+        WITH span AS (
+            SELECT a.chain_pos, a.id, a.occurred_at, a.prev_hash, a.row_hash,
+                   audit_row_hash(a) AS recomputed,
+                   lag(a.row_hash) OVER (ORDER BY a.chain_pos) AS previous,
+                   lag(a.chain_pos) OVER (ORDER BY a.chain_pos) AS previous_pos
+            FROM audit_log a
+            WHERE a.chain_pos >= (
+                    SELECT coalesce(min(chain_pos), 1) - 1 FROM audit_log
+                    WHERE occurred_at >= :start)
+        )
+        SELECT chain_pos, id,
+               row_hash IS DISTINCT FROM recomputed AS edited,
+               coalesce(previous_pos <> chain_pos - 1, false) AS gap,
+               CASE WHEN previous_pos IS NULL
+                    THEN chain_pos = 1 AND prev_hash <> repeat('0', 64)
+                    ELSE prev_hash IS DISTINCT FROM previous END AS unlinked
+        FROM span
+        WHERE occurred_at >= :start AND occurred_at <= :end
+        ORDER BY chain_pos
+        """
+    )
+    result = await conn.execute(stmt, {"start": start, "end": end})
+    checked = 0
+    for row in result.mappings():
+        checked += 1
+        if row["edited"] or row["gap"] or row["unlinked"]:
+            reason = "edited" if row["edited"] else ("missing rows" if row["gap"] else "unlinked")
+            return checked, {"chain_pos": row["chain_pos"], "id": row["id"], "reason": reason}
+    return checked, None
