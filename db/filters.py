@@ -24,6 +24,7 @@ TABLES: dict[str, Table] = {
     "employer": t.employers,
     "user": t.users,
     "break_glass_grant": t.break_glass_grants,
+    "audit_entry": t.audit_log,
 }
 
 # (table name, relation) -> (local column, target table, target column).

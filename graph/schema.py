@@ -45,7 +45,7 @@ def _is_database_down(exc: BaseException) -> bool:
 def shape_error(error: GraphQLError, request_id: str | None) -> GraphQLError:
     """Every error leaves with a stable code; unexpected ones leave with nothing else."""
     original = error.original_error
-    if isinstance(original, ApiError):
+    if isinstance(error, ApiError) or isinstance(original, ApiError):
         return error
     if original is None:
         code = "QUERY_TOO_COMPLEX" if _TOO_COMPLEX.search(error.message) else "BAD_USER_INPUT"

@@ -61,7 +61,6 @@ def _build_oso() -> Oso:
     oso.register_class(Principal, name="User")
     oso.register_class(UUID, name="Uuid")
     oso.register_class(r.FieldView)
-    oso.register_class(r.AuditEntry)
     for cls, fields in r.FIELDS.items():
         oso.register_class(cls, fields=fields)
     oso.set_data_filtering_adapter(_FilterOnly())

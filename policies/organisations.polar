@@ -97,3 +97,12 @@ has_permission(actor: User, "close_review", _grant: BreakGlassGrant) if actor.ro
 
 # Whoever opened a grant sees their own.
 has_permission(actor: User, "read", grant: BreakGlassGrant) if grant.user_id = actor.user_id;
+
+
+resource AuditEntry {
+    permissions = ["read", "verify_chain"];
+}
+
+# The compliance officer reads the whole audit trail and checks that its chain is intact.
+has_permission(actor: User, "read", _entry: AuditEntry) if actor.role = "auditor";
+has_permission(actor: User, "verify_chain", _entry: AuditEntry) if actor.role = "auditor";

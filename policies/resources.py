@@ -134,6 +134,7 @@ FIELDS: dict[type[Resource], dict[str, Any]] = {
     Employer: {"id": UUID, "state": str},
     Account: {"id": UUID},
     BreakGlassGrant: {"id": UUID, "user_id": UUID, "member_id": UUID},
+    AuditEntry: {"id": UUID, "user_id": UUID, "subject_member_id": UUID},
 }
 
 # The names callers use (db/filters.py knows the same names).
@@ -153,4 +154,5 @@ BY_NAME: dict[str, type[Resource]] = {
     "claim_event": ClaimEvent,
     "fee_schedule_item": FeeScheduleItem,
     "break_glass_grant": BreakGlassGrant,
+    "audit_entry": AuditEntry,
 }

@@ -1,0 +1,142 @@
+"""The auditor's tools: the audit trail, filtered and paged, and the chain check."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import strawberry
+
+from db import audit as audit_db
+from db.repos import Order
+from domain.access import RowFilter, eq
+from graph.context import Info
+from graph.errors import Forbidden
+from graph.fields import BUSINESS, classified
+from graph.listing import Listing, all_of, date_range
+from graph.relay import Connection, Node, from_global_id
+from graph.rows import build
+from policies import resources as res
+from policies.resources import FieldView
+
+
+def _business(column: str, python_type: Any = str):
+    return classified(column, BUSINESS, "business", python_type)
+
+
+@strawberry.type(description="One audit record: who read or changed what, when, and why.")
+class AuditEntry(Node):
+    chain_position = _business("chain_pos", int)
+    occurred_at = _business("occurred_at", datetime)
+    role = _business("role")
+    organisation = _business("organisation")
+    action = _business("action")
+    resource_type = _business("resource_type")
+    resource_id = _business("resource_id", strawberry.ID)
+    subject_member_id = _business("subject_member_id", strawberry.ID)
+    fields = _business("fields", list[str])
+    policy_rule = _business("policy_rule")
+    purpose_of_use = _business("purpose_of_use")
+    break_glass = _business("break_glass", bool)
+    operation_name = _business("operation_name")
+    request_id = _business("request_id")
+    client_ip = _business("client_ip")
+    success = _business("success", bool)
+    error = _business("error")
+    user_id = _business("user_id", strawberry.ID)
+
+    @staticmethod
+    def field_view(principal, row, today) -> FieldView:
+        return FieldView(type="AuditEntry")
+
+
+@strawberry.input(description="Narrow the audit trail; every given field must match.")
+class AuditFilter:
+    user_id: strawberry.ID | None = None
+    member_id: strawberry.ID | None = None
+    resource_id: strawberry.ID | None = None
+    resource_type: str | None = None
+    action: str | None = None
+    occurred_from: datetime | None = None
+    occurred_to: datetime | None = None
+    break_glass: bool | None = None
+
+
+@strawberry.type(description="Whether the audit chain is intact over a time range.")
+class AuditChainReport:
+    intact: bool
+    checked_rows: int
+    first_broken_position: int | None
+    first_broken_id: strawberry.ID | None
+    reason: str | None
+
+
+TRAIL = Listing("audit_entry", [Order("chain_pos", descending=True)])
+
+
+def _filter(f: AuditFilter | None) -> RowFilter | None:
+    if f is None:
+        return None
+    parts: list[RowFilter | None] = [
+        eq("user_id", from_global_id(f.user_id, expected="User", field="filter.userId")[1])
+        if f.user_id
+        else None,
+        eq(
+            "subject_member_id",
+            from_global_id(f.member_id, expected="Member", field="filter.memberId")[1],
+        )
+        if f.member_id
+        else None,
+        eq("resource_type", f.resource_type) if f.resource_type else None,
+        eq("action", f.action) if f.action else None,
+        eq("break_glass", f.break_glass) if f.break_glass is not None else None,
+        *date_range("occurred_at", f.occurred_from, f.occurred_to, field="occurred"),
+    ]
+    if f.resource_id:
+        type_name, db_id = from_global_id(f.resource_id, field="filter.resourceId")
+        parts += [eq("resource_type", type_name), eq("resource_id", db_id)]
+    return all_of(*parts)
+
+
+@strawberry.type
+class AuditQueries:
+    @strawberry.field(description="The audit trail, newest first (auditors).")
+    async def audit_log(
+        self,
+        info: Info,
+        first: int = 50,
+        after: str | None = None,
+        filter: AuditFilter | None = None,
+    ) -> Connection[AuditEntry]:
+        return await TRAIL.top_level(
+            info.context,
+            lambda r: build(AuditEntry, r),
+            first=first,
+            after=after,
+            extra=_filter(filter),
+        )
+
+    @strawberry.field(
+        description="Recompute the hash chain over a time range and report the first row "
+        "that was edited, unlinked or removed (auditors)."
+    )
+    async def verify_audit_chain(
+        self,
+        info: Info,
+        from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+        to: datetime | None = None,
+    ) -> AuditChainReport:
+        ctx = info.context
+        if not ctx.authorizer.allowed(ctx.principal, "verify_chain", res.AuditEntry()):
+            raise Forbidden("Only an auditor verifies the audit chain.")
+        start = from_ or datetime(1970, 1, 1, tzinfo=UTC)
+        end = to or datetime.now(UTC)
+        date_range("occurred_at", start, end, field="from")
+        checked, broken = await audit_db.verify(ctx.db, start=start, end=end)
+        return AuditChainReport(
+            intact=broken is None,
+            checked_rows=checked,
+            first_broken_position=broken["chain_pos"] if broken else None,
+            first_broken_id=strawberry.ID(str(broken["id"])) if broken else None,
+            reason=broken["reason"] if broken else None,
+        )

@@ -1,0 +1,274 @@
+"""The audit trail: one row per record read, written before the answer, fail closed, chained."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import text
+
+CLAIMS_50 = "{ claims(first: 50) { edges { node { id claimNumber diagnosisCodes } } } }"
+
+
+async def _post(client, token_for, query: str, *, as_: str, request_id: str):
+    response = await client.post(
+        "/graphql",
+        json={"query": query},
+        headers={"Authorization": f"Bearer {token_for(as_)}", "X-Request-Id": request_id},
+    )
+    return response
+
+
+async def _rows(engine, request_id: str) -> list[dict]:
+    async with engine.connect() as conn:
+        result = await conn.execute(
+            text("SELECT * FROM audit_log WHERE request_id = :r ORDER BY chain_pos"),
+            {"r": request_id},
+        )
+        return [dict(r) for r in result.mappings()]
+
+
+async def test_a_list_of_50_claims_leaves_50_rows_written_in_one_statement(
+    client, token_for, engine, users, count_statements
+):
+    from sqlalchemy import event
+
+    inserts: list[str] = []
+
+    def watch(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("INSERT INTO AUDIT_LOG"):
+            inserts.append(statement)
+
+    sync_engine = client._transport.app.state.engine.sync_engine
+    event.listen(sync_engine, "before_cursor_execute", watch)
+    try:
+        request_id = f"t-{uuid.uuid4()}"
+        response = await _post(
+            client, token_for, CLAIMS_50, as_="adjudicator@example.com", request_id=request_id
+        )
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", watch)
+    assert len(response.json()["data"]["claims"]["edges"]) == 50
+    rows = await _rows(engine, request_id)
+    assert len(rows) == 50 and len(inserts) == 1
+    adjudicator = users["adjudicator@example.com"]
+    for row in rows:
+        assert row["action"] == "read" and row["resource_type"] == "Claim"
+        assert row["fields"] == ["diagnosis_codes"]
+        assert row["user_id"] == adjudicator["id"] and row["role"] == "adjudicator"
+        assert row["purpose_of_use"] == "PAYMENT"
+        assert row["subject_member_id"] is not None
+        assert row["policy_rule"] == "adjudicator:clinical:visible"
+        assert row["break_glass"] is False
+
+
+async def test_denied_fields_are_audited_as_denials(client, token_for, engine):
+    request_id = f"t-{uuid.uuid4()}"
+    await _post(
+        client,
+        token_for,
+        "{ claims(first: 3) { edges { node { member { allergies } } } } }",
+        as_="adjudicator@example.com",
+        request_id=request_id,
+    )
+    rows = await _rows(engine, request_id)
+    assert rows and {r["action"] for r in rows} == {"read_denied"}
+    assert all(r["fields"] == ["allergies"] and r["success"] is False for r in rows)
+
+
+async def test_public_and_business_reads_leave_no_audit_rows(client, token_for, engine):
+    request_id = f"t-{uuid.uuid4()}"
+    await _post(
+        client,
+        token_for,
+        "{ claims(first: 5) { edges { node { status billedAmount } } } }",
+        as_="adjudicator@example.com",
+        request_id=request_id,
+    )
+    assert await _rows(engine, request_id) == []
+
+
+async def test_when_the_audit_write_fails_no_phi_leaves(client, token_for, engine):
+    # a real failure: the database refuses every new audit row
+    async with engine.begin() as conn:
+        await conn.execute(
+            text("ALTER TABLE audit_log ADD CONSTRAINT test_refuse CHECK (false) NOT VALID")
+        )
+    try:
+        response = await _post(
+            client, token_for, CLAIMS_50, as_="adjudicator@example.com", request_id="t-fail"
+        )
+    finally:
+        async with engine.begin() as conn:
+            await conn.execute(text("ALTER TABLE audit_log DROP CONSTRAINT test_refuse"))
+    body = response.json()
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "INTERNAL"
+    assert "CLM-" not in response.text and "diagnosis" not in response.text.lower()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_log SET action = 'nothing' WHERE chain_pos = (SELECT max(chain_pos) FROM audit_log)",
+        "DELETE FROM audit_log WHERE chain_pos = (SELECT max(chain_pos) FROM audit_log)",
+        "TRUNCATE audit_log",
+    ],
+)
+async def test_the_audit_log_refuses_updates_and_deletes(engine, statement):
+    from sqlalchemy.exc import DBAPIError
+
+    with pytest.raises(DBAPIError, match="append-only"):
+        async with engine.begin() as conn:
+            await conn.execute(text(statement))
+
+
+async def _fresh_chain(new_database, rows: int):
+    """A database of its own, migrated, holding `rows` audit rows (to tamper with freely)."""
+    from db import migrate
+    from db.engine import make_engine
+
+    url = await asyncio.to_thread(new_database)
+    migrate.upgrade(url)
+    engine = make_engine(url, pool_size=2)
+    async with engine.begin() as conn:
+        for i in range(rows):
+            await conn.execute(
+                text("INSERT INTO audit_log (action, resource_type) VALUES ('read', :t)"),
+                {"t": f"T{i}"},
+            )
+    return engine
+
+
+async def test_an_edited_row_breaks_the_chain_exactly_there(new_database):
+    from db import audit
+
+    engine = await _fresh_chain(new_database, 10)
+    window = {"start": datetime(2000, 1, 1, tzinfo=UTC), "end": datetime.now(UTC)}
+    try:
+        async with engine.connect() as conn:
+            assert await audit.verify(conn, **window) == (10, None)
+        async with engine.begin() as conn:  # the owner, with the guard switched off
+            await conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_append_only"))
+            await conn.execute(text("UPDATE audit_log SET action = 'hidden' WHERE chain_pos = 6"))
+            await conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_append_only"))
+        async with engine.connect() as conn:
+            checked, broken = await audit.verify(conn, **window)
+        assert broken["chain_pos"] == 6 and broken["reason"] == "edited"
+    finally:
+        await engine.dispose()
+
+
+async def test_a_removed_row_breaks_the_chain(new_database):
+    from db import audit
+
+    engine = await _fresh_chain(new_database, 5)
+    window = {"start": datetime(2000, 1, 1, tzinfo=UTC), "end": datetime.now(UTC)}
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_append_only"))
+            await conn.execute(text("DELETE FROM audit_log WHERE chain_pos = 3"))
+            await conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_append_only"))
+        async with engine.connect() as conn:
+            _, broken = await audit.verify(conn, **window)
+        assert broken["chain_pos"] == 4 and broken["reason"] == "missing rows"
+    finally:
+        await engine.dispose()
+
+
+async def test_concurrent_requests_do_not_fork_the_chain(client, token_for, gql):
+    before = await gql("{ verifyAuditChain { intact checkedRows } }", as_="auditor@example.com")
+    assert before["data"]["verifyAuditChain"]["intact"] is True
+    await asyncio.gather(
+        *(
+            _post(client, token_for, CLAIMS_50, as_="adjudicator@example.com", request_id=f"c-{i}")
+            for i in range(12)
+        )
+    )
+    after = await gql(
+        "{ verifyAuditChain { intact checkedRows firstBrokenPosition } }", as_="auditor@example.com"
+    )
+    report = after["data"]["verifyAuditChain"]
+    assert report["intact"] is True
+    assert report["checkedRows"] >= before["data"]["verifyAuditChain"]["checkedRows"] + 12 * 50
+
+
+async def test_the_auditor_filters_the_trail_and_others_see_nothing(gql, users):
+    member = await gql("{ me { member { id } } }", as_="member@example.com")
+    member_id = member["data"]["me"]["member"]["id"]
+    await gql("query($m: ID!) { member(id: $m) { firstName } }", {"m": member_id})
+    body = await gql(
+        'query($m: ID!) { auditLog(first: 20, filter: {memberId: $m, action: "read"}) '
+        "{ totalCount edges { node { action resourceType subjectMemberId role fields } } } }",
+        {"m": member_id},
+        as_="auditor@example.com",
+    )
+    log = body["data"]["auditLog"]
+    assert log["totalCount"] >= 1
+    subject = str(users["member@example.com"]["member_id"])
+    assert {e["node"]["subjectMemberId"] for e in log["edges"]} == {subject}
+    for persona in ("admin@example.com", "member@example.com", "adjudicator@example.com"):
+        other = await gql("{ auditLog { totalCount } }", as_=persona)
+        assert other["data"]["auditLog"]["totalCount"] == 0
+    refused = await gql("{ verifyAuditChain { intact } }", as_="admin@example.com")
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_audit_filters_refuse_bad_input(gql):
+    reversed_range = await gql(
+        '{ auditLog(filter: {occurredFrom: "2026-02-01T00:00:00Z", occurredTo: "2026-01-01T00:00:00Z"}) { totalCount } }',
+        as_="auditor@example.com",
+    )
+    assert reversed_range["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    unknown = await gql(
+        '{ auditLog(filter: {colour: "red"}) { totalCount } }', as_="auditor@example.com"
+    )
+    assert unknown["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    too_many = await gql("{ auditLog(first: 101) { totalCount } }", as_="auditor@example.com")
+    assert too_many["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_break_glass_openings_are_audited_and_flagged(gql, engine, users):
+    member = await gql("{ me { member { id } } }", as_="member@example.com")
+    member_id = member["data"]["me"]["member"]["id"]
+    opened = await gql(
+        'mutation($m: ID!) { openBreakGlass(memberId: $m, reason: "Chest pain, unconscious") { id } }',
+        {"m": member_id},
+        as_="adjudicator2@example.com",
+    )
+    assert "errors" not in opened
+    async with engine.connect() as conn:
+        row = (
+            (
+                await conn.execute(
+                    text(
+                        "SELECT * FROM audit_log WHERE action = 'open_break_glass' AND user_id = :u "
+                        "ORDER BY chain_pos DESC LIMIT 1"
+                    ),
+                    {"u": users["adjudicator2@example.com"]["id"]},
+                )
+            )
+            .mappings()
+            .one()
+        )
+    assert row["break_glass"] is True
+    assert row["subject_member_id"] == users["member@example.com"]["member_id"]
+    read = await gql(
+        "query($m: ID!) { member(id: $m) { allergies } }",
+        {"m": member_id},
+        as_="adjudicator2@example.com",
+    )
+    assert "errors" not in read
+    async with engine.connect() as conn:
+        flagged = (
+            await conn.execute(
+                text(
+                    "SELECT break_glass FROM audit_log WHERE action = 'read' AND user_id = :u "
+                    "AND 'allergies' = ANY(fields) ORDER BY chain_pos DESC LIMIT 1"
+                ),
+                {"u": users["adjudicator2@example.com"]["id"]},
+            )
+        ).scalar_one()
+    assert flagged is True
