@@ -259,7 +259,7 @@ async def test_break_glass_openings_are_audited_and_flagged(gql, engine, users):
     assert row["break_glass"] is True
     assert row["subject_member_id"] is not None
     read = await gql(
-        "query($m: ID!) { member(id: $m) { allergies } }",
+        "query($m: ID!) { member(id: $m) { firstName allergies } }",
         {"m": member_id},
         as_="adjudicator2@example.com",
     )
@@ -269,7 +269,7 @@ async def test_break_glass_openings_are_audited_and_flagged(gql, engine, users):
             await conn.execute(
                 text(
                     "SELECT break_glass FROM audit_log WHERE action = 'read' AND user_id = :u "
-                    "AND 'allergies' = ANY(fields) ORDER BY chain_pos DESC LIMIT 1"
+                    "AND 'first_name' = ANY(fields) ORDER BY chain_pos DESC LIMIT 1"
                 ),
                 {"u": users["adjudicator2@example.com"]["id"]},
             )
