@@ -38,6 +38,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from db import accounts
+from db import audit as audit_db
 from domain import signin as rules
 from domain.signin import RefreshVerdict as Verdict
 from graph.auth import InvalidToken, issue_access_token, signing_key, verify_access_token
@@ -132,6 +133,8 @@ class _SignIn:
         now = datetime.now(UTC)
         async with self.engine.begin() as conn:
             outcome = await grants[grant_type](conn, request, form, now)
+            # in the same transaction: a sign-in is never granted unaudited
+            await audit_db.write(conn, [_audit_row(request, grant_type, outcome)])
         # raised only after commit: a failed-attempt count or a revocation must persist
         if isinstance(outcome, OAuth2Error):
             raise outcome
@@ -162,6 +165,7 @@ class _SignIn:
             else:
                 # an access token names no session: without a refresh token, end them all
                 await accounts.revoke_user_sessions(conn, user_id=user_id, now=now)
+            await audit_db.write(conn, [_audit_row(request, "logout", None, user_id=user_id)])
         return JSONResponse({"revoked": True}, headers=_NO_STORE)
 
     def _tokens(self, grant: _Grant) -> JSONResponse:
@@ -372,6 +376,34 @@ def _required(form: Form, name: str) -> str:
     if value is None:
         raise InvalidRequestError(f"The parameter {name} is required.")
     return value
+
+
+_AUDIT_ACTIONS = {
+    "password": "sign_in",
+    "refresh_token": "token_refresh",
+    "client_credentials": "sign_in_service",
+    "logout": "logout",
+}
+
+
+def _audit_row(request: Request, kind: str, outcome, *, user_id: UUID | None = None) -> dict:
+    """The audit row of a sign-in, refresh or logout (no email, password or token in it)."""
+    failed = isinstance(outcome, OAuth2Error)
+    if isinstance(outcome, _Grant):
+        user_id = outcome.user_id
+    action = _AUDIT_ACTIONS[kind] + ("_failed" if failed else "")
+    return {
+        "user_id": user_id,
+        "role": outcome.role if isinstance(outcome, _Grant) else None,
+        "action": action,
+        "resource_type": "User",
+        "resource_id": user_id,
+        "request_id": request.headers.get("x-request-id") or uuid4().hex,
+        "client_ip": request.client.host if request.client else None,
+        "user_agent": (request.headers.get("user-agent") or "")[:512] or None,
+        "success": not failed,
+        "error": outcome.error if failed else None,
+    }
 
 
 def _origin(request: Request) -> dict[str, str | None]:

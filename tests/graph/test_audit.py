@@ -275,3 +275,46 @@ async def test_break_glass_openings_are_audited_and_flagged(gql, engine, users):
             )
         ).scalar_one()
     assert flagged is True
+
+
+async def test_sign_ins_failures_refreshes_and_logouts_are_audited(client, engine, users):
+    async def token(request_id: str, **form):
+        return await client.post("/auth/token", data=form, headers={"X-Request-Id": request_id})
+
+    ok = await token(
+        "s-ok", grant_type="password", username="member@example.com", password="demo-password"
+    )
+    bad = await token(
+        "s-bad", grant_type="password", username="member@example.com", password="wrong"
+    )
+    refreshed = await token(
+        "s-refresh", grant_type="refresh_token", refresh_token=ok.json()["refresh_token"]
+    )
+    await client.post(
+        "/auth/logout",
+        data={"refresh_token": refreshed.json()["refresh_token"]},
+        headers={"X-Request-Id": "s-logout"},
+    )
+    async with engine.connect() as conn:
+        rows = {
+            r["request_id"]: r
+            for r in (
+                await conn.execute(
+                    text(
+                        "SELECT * FROM audit_log WHERE request_id IN ('s-ok', 's-bad', 's-refresh', 's-logout')"
+                    )
+                )
+            ).mappings()
+        }
+    member = users["member@example.com"]["id"]
+    assert (rows["s-ok"]["action"], rows["s-ok"]["user_id"], rows["s-ok"]["success"]) == (
+        "sign_in",
+        member,
+        True,
+    )
+    assert (rows["s-bad"]["action"], rows["s-bad"]["success"]) == ("sign_in_failed", False)
+    assert rows["s-refresh"]["action"] == "token_refresh"
+    assert rows["s-logout"]["action"] == "logout"
+    # no credentials in the trail
+    for row in rows.values():
+        assert "demo-password" not in str(dict(row)) and "wrong" not in str(row["error"] or "")
