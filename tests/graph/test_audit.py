@@ -281,11 +281,13 @@ async def test_sign_ins_failures_refreshes_and_logouts_are_audited(client, engin
     async def token(request_id: str, **form):
         return await client.post("/auth/token", data=form, headers={"X-Request-Id": request_id})
 
-    ok = await token(
-        "s-ok", grant_type="password", username="member@example.com", password="demo-password"
-    )
+    # the failure first: the success after it resets the shared persona's counter
     bad = await token(
         "s-bad", grant_type="password", username="member@example.com", password="wrong"
+    )
+    assert bad.status_code == 400
+    ok = await token(
+        "s-ok", grant_type="password", username="member@example.com", password="demo-password"
     )
     refreshed = await token(
         "s-refresh", grant_type="refresh_token", refresh_token=ok.json()["refresh_token"]
