@@ -12,7 +12,8 @@ from db.tables import audit_log
 _DEFAULTS = {"fields": [], "success": True, "break_glass": False}
 _COLUMNS = (
     "user_id", "role", "organisation", "action", "resource_type", "resource_id",
-    "subject_member_id", "fields", "policy_rule", "purpose_of_use", "break_glass",
+    "subject_member_id", "subject_dependent_id", "fields", "policy_rule", "purpose_of_use",
+    "break_glass",
     "operation_name", "request_id", "client_ip", "user_agent", "success", "error",
     "old_values", "new_values",
 )  # fmt: skip
@@ -58,3 +59,52 @@ async def verify(conn, *, start: datetime, end: datetime) -> tuple[int, dict | N
             reason = "edited" if row["edited"] else ("missing rows" if row["gap"] else "unlinked")
             return checked, {"chain_pos": row["chain_pos"], "id": row["id"], "reason": reason}
     return checked, None
+
+
+# Disclosures for treatment, payment and health care operations need not be accounted
+# for (45 CFR 164.528(a)(1)(i)); health oversight and emergencies must be.
+ROUTINE_PURPOSES = ("TREATMENT", "PAYMENT", "OPERATIONS")
+
+
+def _disclosed(*, member_id, dependent_id, requester_id, since: datetime):
+    from sqlalchemy import and_, or_
+
+    a = audit_log
+    subject = (
+        a.c.subject_dependent_id == dependent_id
+        if dependent_id is not None
+        else and_(a.c.subject_member_id == member_id, a.c.subject_dependent_id.is_(None))
+    )
+    return and_(
+        subject,
+        a.c.action == "read",
+        a.c.success.is_(True),
+        or_(a.c.purpose_of_use.is_(None), a.c.purpose_of_use.not_in(ROUTINE_PURPOSES)),
+        or_(a.c.user_id.is_(None), a.c.user_id != requester_id),
+        a.c.occurred_at >= since,
+    )
+
+
+async def disclosures(conn, *, first: int, before_position: int | None, **who) -> list:
+    """Reads of one person's PHI by others, newest first, for the accounting of disclosures."""
+    from sqlalchemy import select
+
+    stmt = (
+        select(audit_log)
+        .where(_disclosed(**who))
+        .order_by(audit_log.c.chain_pos.desc())
+        .limit(first + 1)
+    )
+    if before_position is not None:
+        stmt = stmt.where(audit_log.c.chain_pos < before_position)
+    result = await conn.execute(stmt)
+    return list(result.mappings())
+
+
+async def count_disclosures(conn, **who) -> int:
+    from sqlalchemy import func, select
+
+    result = await conn.execute(
+        select(func.count()).select_from(audit_log).where(_disclosed(**who))
+    )
+    return int(result.scalar_one())

@@ -576,6 +576,8 @@ audit_log = Table(
     Column("resource_type", String(64), nullable=False),
     Column("resource_id", UUID(as_uuid=True)),
     Column("subject_member_id", UUID(as_uuid=True)),
+    # set when the data is a dependent's own (their record, their claims)
+    Column("subject_dependent_id", UUID(as_uuid=True)),
     Column("fields", ARRAY(Text), nullable=False, server_default=text("'{}'")),
     Column("policy_rule", Text),
     Column("purpose_of_use", String(32)),
@@ -595,6 +597,7 @@ audit_log = Table(
     Index(None, "occurred_at"),
     Index(None, "resource_type", "resource_id"),
     Index(None, "subject_member_id", "occurred_at"),
+    Index(None, "subject_dependent_id", "occurred_at"),
     Index(None, "action"),
 )
 

@@ -24,6 +24,7 @@ class _Read:
     resource_type: str
     resource_id: UUID | None
     subject_member_id: UUID | None
+    subject_dependent_id: UUID | None
     fields: set[str] = field(default_factory=set)
     rules: set[str] = field(default_factory=set)
     denied: set[str] = field(default_factory=set)
@@ -35,12 +36,12 @@ class AuditBuffer:
     events: list[dict[str, Any]] = field(default_factory=list)
     operation_name: str | None = None
 
-    def read(self, key: tuple[str, Any, Any], name: str, rule: str, *, allowed: bool) -> None:
+    def read(self, key: tuple, name: str, rule: str, *, allowed: bool) -> None:
         """A PHI or restricted field of one record was returned (or refused)."""
-        resource_type, resource_id, subject = key
+        resource_type, resource_id, subject, dependent = key
         entry = self.reads.get((resource_type, resource_id))
         if entry is None:
-            entry = _Read(resource_type, resource_id, subject)
+            entry = _Read(resource_type, resource_id, subject, dependent)
             self.reads[(resource_type, resource_id)] = entry
         if allowed:
             entry.fields.add(name)
@@ -79,6 +80,7 @@ class AuditBuffer:
                         "resource_type": r.resource_type,
                         "resource_id": r.resource_id,
                         "subject_member_id": r.subject_member_id,
+                        "subject_dependent_id": r.subject_dependent_id,
                         "fields": sorted(r.fields),
                         "policy_rule": ", ".join(sorted(r.rules)),
                         "break_glass": broke,
@@ -92,6 +94,7 @@ class AuditBuffer:
                         "resource_type": r.resource_type,
                         "resource_id": r.resource_id,
                         "subject_member_id": r.subject_member_id,
+                        "subject_dependent_id": r.subject_dependent_id,
                         "fields": sorted(r.denied),
                         "success": False,
                         "break_glass": broke,

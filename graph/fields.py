@@ -133,10 +133,10 @@ class Classified:
             ctx.audit.read(self.audit_key(), name, rule, allowed=True)
         return out
 
-    def audit_key(self) -> tuple[str, Any, Any]:
-        """(resource type, id, the member whose data it is) for the audit trail."""
+    def audit_key(self) -> tuple[str, Any, Any, Any]:
+        """(resource type, id, member, dependent): whose data it is, for the audit trail."""
         row = self._row
-        return type(self).__name__, row["id"], row.get("member_id")
+        return type(self).__name__, row["id"], row.get("member_id"), row.get("dependent_id")
 
 
 def build(cls: type, row: Any) -> Any:

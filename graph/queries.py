@@ -13,7 +13,7 @@ from graph import enums
 from graph import loaders as ld
 from graph.access.mutations import AccessMutations
 from graph.access.queries import AccessQueries
-from graph.audit_log.queries import AuditQueries
+from graph.audit_log.queries import AuditQueries, DisclosureQueries
 from graph.claim.inputs import QUEUE, ClaimFilter, ClaimOrder, claim_filter, claim_listing
 from graph.claim.types import Appeal, Claim, Payment
 from graph.context import Info
@@ -405,7 +405,7 @@ class EntityQueries:
 
 
 @strawberry.type
-class Query(EntityQueries, AccessQueries, AuditQueries):
+class Query(EntityQueries, AccessQueries, AuditQueries, DisclosureQueries):
     """The root: every entity's lookups and lists, and the access tools."""
 
 

@@ -140,3 +140,79 @@ class AuditQueries:
             first_broken_id=strawberry.ID(str(broken["id"])) if broken else None,
             reason=broken["reason"] if broken else None,
         )
+
+
+@strawberry.type(description="One disclosure of your health information to someone else.")
+class Disclosure:
+    occurred_at: datetime
+    recipient_role: str = strawberry.field(description="The role of who received it.")
+    recipient_organisation: str | None = strawberry.field(
+        description="Their organisation (never a staff member's name)."
+    )
+    record_type: str
+    disclosed: list[str] = strawberry.field(description="Which fields were disclosed.")
+    purpose: str | None
+
+
+@strawberry.type
+class DisclosureQueries:
+    @strawberry.field(
+        description="Your accounting of disclosures (45 CFR 164.528): six years of reads of "
+        "your health information by others, except for treatment, payment and operations."
+    )
+    async def my_disclosures(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> Connection[Disclosure]:
+        from datetime import timedelta
+
+        from graph.listing import check_first
+        from graph.relay import connection, decode_cursor, encode_cursor
+
+        ctx = info.context
+        p = ctx.principal
+        first = check_first(first, cap=ctx.settings.max_page_size)
+        before = decode_cursor(after, "disclosures", [int])[0] if after else None
+        subject = _disclosure_subject(ctx)
+        if subject is None:
+            return connection([], [], has_next=False, has_previous=False, total=0)
+        who = {
+            "member_id": subject[0],
+            "dependent_id": subject[1],
+            "requester_id": p.user_id,
+            "since": datetime.now(UTC) - timedelta(days=6 * 365 + 2),
+        }
+        rows = await audit_db.disclosures(ctx.db, first=first, before_position=before, **who)
+        page = rows[:first]
+        nodes = [
+            Disclosure(
+                occurred_at=r["occurred_at"],
+                recipient_role=r["role"] or "unknown",
+                recipient_organisation=r["organisation"],
+                record_type=r["resource_type"],
+                disclosed=list(r["fields"]),
+                purpose=r["purpose_of_use"],
+            )
+            for r in page
+        ]
+        cursors = [encode_cursor("disclosures", [r["chain_pos"]]) for r in page]
+        return connection(
+            nodes,
+            cursors,
+            has_next=len(rows) > first,
+            has_previous=after is not None,
+            total=lambda: audit_db.count_disclosures(ctx.db, **who),
+        )
+
+
+def _disclosure_subject(ctx) -> tuple | None:
+    """Whose accounting the principal may read: their own, as the policy says, else none."""
+    p = ctx.principal
+    if p.member_id is not None and ctx.authorizer.allowed(
+        p, "read_disclosures", res.Member(id=p.member_id, employer_id=None)
+    ):
+        return p.member_id, None
+    if p.dependent_id is not None and ctx.authorizer.allowed(
+        p, "read_disclosures", res.Dependent(id=p.dependent_id, member_id=p.subscriber_id)
+    ):
+        return None, p.dependent_id
+    return None

@@ -138,7 +138,7 @@ class ClaimLine(Classified):
         return FieldView(type="ClaimLine")
 
     def audit_key(self):
-        return "ClaimLine", self._row["id"], None
+        return "ClaimLine", self._row["id"], None, None
 
 
 @strawberry.type(description="One step of a claim's timeline.")

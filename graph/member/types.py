@@ -83,7 +83,7 @@ class Member(Person):
         return FieldView(type="Member", break_glass=row["id"] in principal.break_glass_member_ids)
 
     def audit_key(self):
-        return "Member", self.db_id, self.db_id
+        return "Member", self.db_id, self.db_id, None
 
     @strawberry.field
     async def employer(self, info: Info) -> EmployerRef | None:
@@ -136,6 +136,9 @@ class Member(Person):
 class Dependent(Person):
     relationship = classified("relationship", BUSINESS, "enrolment", enums.Relationship)
     status = classified("status", BUSINESS, "enrolment", enums.DependentStatus)
+
+    def audit_key(self):
+        return "Dependent", self.db_id, self._row["member_id"], self.db_id
 
     @staticmethod
     def field_view(principal, row, today) -> FieldView:

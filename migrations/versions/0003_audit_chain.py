@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0003_audit_chain"
 down_revision: str | None = "0002_signin"
@@ -28,7 +29,8 @@ LANGUAGE sql IMMUTABLE AS $$
     to_char(r.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
     coalesce(r.user_id::text, ''), coalesce(r.role, ''), coalesce(r.organisation, ''),
     r.action, r.resource_type, coalesce(r.resource_id::text, ''),
-    coalesce(r.subject_member_id::text, ''), array_to_string(r.fields, ','),
+    coalesce(r.subject_member_id::text, ''), coalesce(r.subject_dependent_id::text, ''),
+    array_to_string(r.fields, ','),
     coalesce(r.policy_rule, ''), coalesce(r.purpose_of_use, ''), r.break_glass::text,
     coalesce(r.operation_name, ''), coalesce(r.request_id, ''), coalesce(r.client_ip, ''),
     coalesce(r.user_agent, ''), r.success::text, coalesce(r.error, ''),
@@ -71,6 +73,14 @@ END $$;
 
 def upgrade() -> None:
     op.add_column("audit_log", sa.Column("chain_pos", sa.BigInteger(), nullable=True))
+    op.add_column(
+        "audit_log", sa.Column("subject_dependent_id", postgresql.UUID(as_uuid=True), nullable=True)
+    )
+    op.create_index(
+        op.f("ix_audit_log_subject_dependent_id_occurred_at"),
+        "audit_log",
+        ["subject_dependent_id", "occurred_at"],
+    )
     op.create_unique_constraint(op.f("uq_audit_log_chain_pos"), "audit_log", ["chain_pos"])
     for sql in (CANONICAL, HASH, CHAIN, REFUSE):
         op.execute(sql)
@@ -95,4 +105,6 @@ def downgrade() -> None:
                      "audit_canonical(audit_log)"):
         op.execute(f"DROP FUNCTION IF EXISTS {function}")
     op.drop_constraint(op.f("uq_audit_log_chain_pos"), "audit_log", type_="unique")
+    op.drop_index(op.f("ix_audit_log_subject_dependent_id_occurred_at"), table_name="audit_log")
+    op.drop_column("audit_log", "subject_dependent_id")
     op.drop_column("audit_log", "chain_pos")

@@ -320,3 +320,48 @@ async def test_sign_ins_failures_refreshes_and_logouts_are_audited(client, engin
     # no credentials in the trail
     for row in rows.values():
         assert "demo-password" not in str(dict(row)) and "wrong" not in str(row["error"] or "")
+
+
+DISCLOSURES = "{ myDisclosures(first: 50) { totalCount edges { node { occurredAt recipientRole recipientOrganisation recordType disclosed purpose } } } }"
+
+
+async def test_the_accounting_of_disclosures_lists_oversight_but_not_routine_or_own_reads(
+    gql, users
+):
+    before = (await gql(DISCLOSURES, as_="member@example.com"))["data"]["myDisclosures"][
+        "totalCount"
+    ]
+    # routine (payment) and the member's own reads are not disclosures to account for
+    await gql("{ me { member { firstName lastName } } }", as_="member@example.com")
+    await gql(
+        "{ claims(first: 5, filter: {status: [DENIED]}) { edges { node { member { firstName } } } } }",
+        as_="adjudicator@example.com",
+    )
+    after_routine = (await gql(DISCLOSURES, as_="member@example.com"))["data"]["myDisclosures"]
+    # a regulator's read (health oversight) is
+    regulator = await gql(
+        "{ members(first: 100) { edges { node { birthYear zipCode employer { companyName } } } } }",
+        as_="regulator@example.com",
+    )
+    assert "errors" not in regulator
+    after_oversight = (await gql(DISCLOSURES, as_="member@example.com"))["data"]["myDisclosures"]
+    assert after_oversight["totalCount"] > after_routine["totalCount"]
+    newest = after_oversight["edges"][0]["node"]
+    assert newest["recipientRole"] == "regulator" and newest["purpose"] == "OVERSIGHT"
+    assert newest["recipientOrganisation"] == "jurisdiction:CA"
+    assert all(
+        e["node"]["purpose"] not in ("TREATMENT", "PAYMENT", "OPERATIONS")
+        for e in after_oversight["edges"]
+    )
+    assert after_routine["totalCount"] == before
+
+
+async def test_others_get_no_accounting(gql):
+    for persona in (
+        "admin@example.com",
+        "adjudicator@example.com",
+        "employer@example.com",
+        "auditor@example.com",
+    ):
+        body = await gql(DISCLOSURES, as_=persona)
+        assert body["data"]["myDisclosures"]["totalCount"] == 0
