@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import uuid
 from datetime import date
 from typing import Any
@@ -23,11 +24,13 @@ from db.session import RequestConnection
 from domain.access import Principal
 from domain.enums import PurposeOfUse, Role
 from domain.people import is_adult
+from graph import logs
 from graph.auth import InvalidToken, signing_key, verify_access_token
 from graph.config import Settings
 from graph.context import Context, enter, leave
 from graph.errors import error_body
 from graph.loaders import UserByIdLoader
+from graph.logs import RequestTimer
 from graph.oidc import Jwks, unverified_issuer, verify_external
 from graph.schema import _is_database_down, build_schema
 from graph.signin import routes as signin_routes
@@ -92,18 +95,33 @@ class AuthenticatedGraphQL:
             return
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
         db = RequestConnection(self.engine)
+        timer, status = RequestTimer(), [500]
+
+        async def send_and_note(message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        context = None
         try:
             response = await self._authenticate(request, db, request_id)
             if response is not None:
-                await response(scope, receive, send)
+                await response(scope, receive, send_and_note)
                 return
-            token = enter(request.state.context)
+            context = request.state.context
+            token = enter(context)
             try:
-                await self.graphql(scope, receive, send)
+                await self.graphql(scope, receive, send_and_note)
             finally:
                 leave(token)
         finally:
             await db.close()
+            timer.done(
+                request_id=request_id,
+                principal=context.principal if context else None,
+                operation=context.audit.operation_name if context else None,
+                status=status[0],
+            )
 
     async def _authenticate(self, request: Request, db: RequestConnection, request_id: str):
         header = request.headers.get("authorization", "")
@@ -217,6 +235,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     from db.embedded import resolve_url
 
     settings = settings or Settings()
+    logs.configure(os.environ.get("LOG_LEVEL", "INFO").upper())
     url = database_url or resolve_url()
     engine = make_engine(url, pool_size=settings.db_pool_size)
     authorizer = Authorizer()

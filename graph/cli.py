@@ -61,8 +61,9 @@ def cmd_serve(args) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        log_level=os.environ.get("LOG_LEVEL", "warning"),
-        access_log=False,
+        log_level=os.environ.get("LOG_LEVEL", "warning").lower(),
+        access_log=False,  # our own request line (graph/logs.py) replaces it
+        log_config=None,  # keep our JSON, redacted handler
     )
     return 0
 
