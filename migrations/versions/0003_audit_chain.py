@@ -53,8 +53,9 @@ DECLARE
 BEGIN
   -- one writer at a time extends the chain; held until the writer's transaction ends
   PERFORM pg_advisory_xact_lock(7242027);
+  -- the unique index on chain_pos answers this with one backward step, however long the log
   SELECT chain_pos, row_hash INTO last_pos, last_hash
-    FROM audit_log ORDER BY chain_pos DESC NULLS LAST LIMIT 1;
+    FROM audit_log WHERE chain_pos IS NOT NULL ORDER BY chain_pos DESC LIMIT 1;
   NEW.chain_pos := coalesce(last_pos, 0) + 1;
   NEW.prev_hash := coalesce(last_hash, repeat('0', 64));
   NEW.row_hash := audit_row_hash(NEW);
