@@ -67,9 +67,21 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, default=str)
 
 
+class _Handler(logging.StreamHandler):
+    """A stream handler that finds stderr when it writes (stderr may be swapped meanwhile)."""
+
+    def __init__(self, stream=None) -> None:
+        super().__init__(stream)
+        self._fixed = stream
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = self._fixed or sys.stderr
+        super().emit(record)
+
+
 def configure(level: str = "INFO", stream=None) -> logging.Handler:
     """Route every log record through redaction into one JSON line on stderr."""
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = _Handler(stream)
     handler.setFormatter(JsonFormatter())
     handler.addFilter(Redact())
     root = logging.getLogger()
