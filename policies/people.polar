@@ -1,7 +1,9 @@
 # Members (subscribers), their dependents and their policies.
 
 resource Member {
-    permissions = ["read", "enroll", "update_contact", "open_break_glass", "read_disclosures"];
+    permissions = [
+        "read", "enroll", "update_contact", "open_break_glass", "read_disclosures", "reveal_ssn"
+    ];
 }
 
 # A member reads their own record.
@@ -31,6 +33,10 @@ has_permission(actor: User, "enroll", _member: Member) if actor.role = "admin";
 has_permission(actor: User, "enroll", member: Member) if
     actor.role = "employer" and member.employer_id = actor.employer_id;
 
+# A whole SSN leaves only through an explicit reveal by an admin, with a written reason
+# that is audited; everywhere else it is masked to the last four.
+has_permission(actor: User, "reveal_ssn", _member: Member) if actor.role = "admin";
+
 # Adjudicators and admins may open emergency (break-glass) access to one member.
 has_permission(actor: User, "open_break_glass", _member: Member) if plan_staff(actor);
 
@@ -40,7 +46,10 @@ has_permission(actor: User, "read_disclosures", member: Member) if
 
 
 resource Dependent {
-    permissions = ["read", "grant_consent", "revoke_consent", "update_contact", "read_disclosures"];
+    permissions = [
+        "read", "grant_consent", "revoke_consent", "update_contact", "read_disclosures",
+        "reveal_ssn"
+    ];
 }
 
 # The subscriber reads the dependents covered through them (adults' medical fields only
@@ -66,6 +75,9 @@ has_permission(actor: User, "read", dependent: Dependent) if
 # A regulator reads, de-identified, dependents of members in its state.
 has_permission(actor: User, "read", dependent: Dependent) if
     actor.role = "regulator" and dependent.member.employer.state = actor.jurisdiction;
+
+# The same explicit, audited reveal for a dependent's SSN.
+has_permission(actor: User, "reveal_ssn", _dependent: Dependent) if actor.role = "admin";
 
 # Only the adult dependent grants or revokes the subscriber's access to their records.
 has_permission(actor: User, "grant_consent", dependent: Dependent) if

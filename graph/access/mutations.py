@@ -9,6 +9,7 @@ import strawberry
 from db import access as access_db
 from domain import breakglass
 from domain.people import is_adult
+from domain.reasons import MissingReason, require_reason
 from graph import loaders as ld
 from graph.access.types import BreakGlassGrant, Consent
 from graph.context import Info
@@ -126,6 +127,38 @@ class AccessMutations:
                 break_glass=True,
             )
         return build(BreakGlassGrant, row)
+
+    @strawberry.mutation(
+        description="Reveal a whole SSN (admins): a written reason is required and the "
+        "reveal is audited before the value is returned."
+    )
+    async def reveal_ssn(self, info: Info, person_id: strawberry.ID, reason: str) -> str | None:
+        type_name, _ = from_global_id(person_id, field="personId")
+        if type_name not in ("Member", "Dependent"):
+            raise BadUserInput(
+                "'personId' must be the id of a Member or a Dependent.", field="personId"
+            )
+        person = await by_global_id(info, person_id, expected=type_name)
+        row = person._row
+        resource = res.Member(**row) if type_name == "Member" else res.Dependent(**row)
+        _require(info, "reveal_ssn", resource)
+        try:
+            cleaned = require_reason(reason, for_what="revealing an SSN")
+        except MissingReason as exc:
+            raise BadUserInput(str(exc), field="reason") from None
+        member_id = row["id"] if type_name == "Member" else row["member_id"]
+        async with info.context.unit_of_work():
+            info.context.audit.event(
+                "reveal_ssn",
+                type_name,
+                row["id"],
+                subject_member_id=member_id,
+                subject_dependent_id=row["id"] if type_name == "Dependent" else None,
+                fields=["ssn"],
+                policy_rule="admin:reveal_ssn",
+                new_values={"reason": cleaned},
+            )
+        return row["ssn"]
 
     @strawberry.mutation(description="The auditor closes the review of a break-glass opening.")
     async def close_break_glass_review(

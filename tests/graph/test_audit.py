@@ -61,7 +61,19 @@ async def test_a_list_of_50_claims_leaves_50_rows_written_in_one_statement(
         assert row["purpose_of_use"] == "PAYMENT"
         assert row["subject_member_id"] is not None
         assert row["policy_rule"] == "adjudicator:clinical:visible"
-        assert row["break_glass"] is False
+    async with engine.connect() as conn:
+        granted = set(
+            (
+                await conn.execute(
+                    text(
+                        "SELECT member_id FROM break_glass_grants WHERE user_id = :u AND expires_at > now()"
+                    ),
+                    {"u": adjudicator["id"]},
+                )
+            ).scalars()
+        )
+    for row in rows:
+        assert row["break_glass"] is (row["subject_member_id"] in granted)
 
 
 async def test_denied_fields_are_audited_as_denials(client, token_for, engine):

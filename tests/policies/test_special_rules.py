@@ -274,3 +274,48 @@ async def test_purpose_of_use_is_checked_against_the_role(client, token_for):
     unknown = await post(FAMILY, "CURIOSITY")
     assert unknown.status_code == 400
     assert unknown.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+# --- restricted values: the explicit, audited reveal ----------------------------------------
+
+
+async def test_an_admin_reveals_a_whole_ssn_with_a_reason_and_it_is_audited(gql, engine, users):
+    from sqlalchemy import select, text
+
+    from db.tables import members
+
+    member_id = await _family_member_id(gql)
+    masked = await gql("query($m: ID!) { member(id: $m) { ssn } }", {"m": member_id})
+    assert masked["data"]["member"]["ssn"].startswith("***-**-")
+    reveal = "mutation($m: ID!, $r: String!) { revealSsn(personId: $m, reason: $r) }"
+    no_reason = await gql(reveal, {"m": member_id, "r": " "})
+    assert _code(no_reason) == "BAD_USER_INPUT"
+    for persona in ("adjudicator@example.com", FAMILY, "regulator@example.com"):
+        refused = await gql(
+            reveal, {"m": member_id, "r": "Identity verification call"}, as_=persona
+        )
+        assert _code(refused) == "FORBIDDEN", persona
+    body = await gql(reveal, {"m": member_id, "r": "Identity verification for IRS form 1095"})
+    async with engine.connect() as conn:
+        stored = (
+            await conn.execute(
+                select(members.c.ssn).where(
+                    members.c.id == users["member@example.com"]["member_id"]
+                )
+            )
+        ).scalar_one()
+        audited = (
+            (
+                await conn.execute(
+                    text(
+                        "SELECT fields, new_values FROM audit_log WHERE action = 'reveal_ssn' "
+                        "ORDER BY chain_pos DESC LIMIT 1"
+                    )
+                )
+            )
+            .mappings()
+            .one()
+        )
+    assert body["data"]["revealSsn"] == stored
+    assert audited["fields"] == ["ssn"]
+    assert audited["new_values"]["reason"] == "Identity verification for IRS form 1095"
