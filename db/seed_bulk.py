@@ -28,6 +28,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db import tables as t
+from db.reencrypt import seal
 from domain.identifiers import claim_number, make_npi, record_number
 
 
@@ -776,6 +777,7 @@ class SeedBuilder:
                 await self._number(conn, table, rows)
             if table == "providers":
                 await self._unique_npis(conn, rows)
+            seal(table, rows)  # COPY bypasses the column types: encrypt and index here
             columns = tuple(set().union(*rows))
             records = _records(rows, columns)
             await driver.copy_records_to_table(table, records=records, columns=columns)

@@ -19,6 +19,7 @@ from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
 from db import migrate, repos
+from db.crypto import EncryptedDate
 from db.engine import make_engine
 from db.session import RequestConnection
 from domain.access import Principal
@@ -45,12 +46,17 @@ class _GraphQL(GraphQL):
         return getattr(request.state, "context", None)
 
 
+def _born(stored: str) -> date:
+    # the family's birth dates come through JSON, past the column type: decrypt them here
+    return EncryptedDate("dependents.date_of_birth").process_result_value(stored, None)
+
+
 def principal_from(row, *, today: date, purpose: PurposeOfUse | None = None) -> Principal:
     """The principal and the facts its policy reasons about (ages and consents are facts)."""
     minors, consenting = [], []
     for person in row["family"] or []:
         dependent_id = UUID(person["id"])
-        if not is_adult(date.fromisoformat(person["born"]), today=today):
+        if not is_adult(_born(person["born"]), today=today):
             minors.append(dependent_id)
         elif person["consent"]:
             consenting.append(dependent_id)

@@ -151,6 +151,41 @@ def cmd_token(args) -> int:
     return 0
 
 
+def cmd_keys(args) -> int:
+    from db import crypto
+
+    if args.action == "list":
+        ring = crypto.keyring()
+        for kid in sorted(ring.keys):
+            print(f"{kid}{'  (active)' if kid == ring.active else ''}")
+        return 0
+    if args.batch < 1:
+        return _fail("--batch must be at least 1")
+    url = _url()
+    try:
+        kid = crypto.add_key()
+    except RuntimeError as exc:
+        return _fail(str(exc))
+    print(f"Added key {kid}; it encrypts from now on. Re-encrypting in batches of {args.batch}...")
+
+    async def rotate() -> int:
+        from db.engine import make_engine
+        from db.reencrypt import reencrypt_sync
+
+        engine = make_engine(url, pool_size=1)
+        try:  # one transaction per batch: the server keeps serving meanwhile
+            async with engine.connect() as conn:
+                return await conn.run_sync(
+                    lambda sync: reencrypt_sync(sync, batch=args.batch, commit=sync.commit)
+                )
+        finally:
+            await engine.dispose()
+
+    done = asyncio.run(rotate())
+    print(f"Re-encrypted {done} rows under {kid}. Older keys stay readable until retired.")
+    return 0
+
+
 def cmd_db_url(args) -> int:
     from db.engine import libpq_url
 
@@ -197,6 +232,11 @@ def parser() -> argparse.ArgumentParser:
     t = sub.add_parser("token", help="print a signed access token for a user")
     t.add_argument("--email", required=True)
     t.set_defaults(func=cmd_token)
+
+    k = sub.add_parser("keys", help="encryption keys: list them, or rotate to a new one")
+    k.add_argument("action", choices=["list", "rotate"])
+    k.add_argument("--batch", type=int, default=500, help="rows per transaction (rotate)")
+    k.set_defaults(func=cmd_keys)
 
     u = sub.add_parser("db-url", help="print the URL of the database in use (for psql)")
     u.set_defaults(func=cmd_db_url)

@@ -128,7 +128,8 @@ UserByIdLoader = _by_id("user")
 
 
 class DependentsByMemberIdLoader(_ByColumn):
-    resource, column, order = "dependent", "member_id", (Order("date_of_birth"),)
+    # birth dates are encrypted: the order of enrolment is what the database can sort
+    resource, column, order = "dependent", "member_id", (Order("created_at"),)
 
 
 class PoliciesByMemberIdLoader(_ByColumn):

@@ -18,7 +18,7 @@ from graph.claim.inputs import QUEUE, ClaimFilter, ClaimOrder, claim_filter, cla
 from graph.claim.types import Appeal, Claim, Payment
 from graph.context import Info
 from graph.employer.types import Employer
-from graph.errors import NotFound
+from graph.errors import BadUserInput, NotFound
 from graph.listing import Listing, OrderDirection, all_of, date_range
 from graph.lookup import by_global_id
 from graph.member.types import Dependent, Member
@@ -42,8 +42,14 @@ def _ref(value, expected: str, column: str, field: str) -> RowFilter | None:
 # --- filters ---------------------------------------------------------------------------------
 
 
-@strawberry.input
+@strawberry.input(
+    description="Narrow a member list. Names and SSNs are encrypted at rest: look people up "
+    "by lastName with dateOfBirth, or by ssn (exact, through keyed blind indexes)."
+)
 class MemberFilter:
+    last_name: str | None = None
+    date_of_birth: date | None = None
+    ssn: str | None = None
     status: list[enums.MemberStatus] | None = None
     employer_id: strawberry.ID | None = None
     state: str | None = None
@@ -54,7 +60,6 @@ class MemberFilter:
 
 @strawberry.enum
 class MemberOrderField(Enum):
-    LAST_NAME = "last_name"
     MEMBER_NUMBER = "member_number"
     ENROLLMENT_DATE = "enrollment_date"
     CREATED_AT = "created_at"
@@ -129,6 +134,25 @@ class EmployerFilter:
     state: str | None = None
 
 
+def _person_lookup(f) -> list[RowFilter]:
+    """Equality search on encrypted fields, through their blind indexes."""
+    from db.crypto import name_dob_index, ssn_index
+
+    out: list[RowFilter] = []
+    if (f.last_name is None) != (f.date_of_birth is None):
+        raise BadUserInput(
+            "Give lastName and dateOfBirth together: people are looked up by both.",
+            field="lastName" if f.last_name is None else "dateOfBirth",
+        )
+    if f.last_name is not None:
+        out.append(eq("name_dob_index", name_dob_index(f.last_name, f.date_of_birth)))
+    if f.ssn is not None:
+        if sum(ch.isdigit() for ch in f.ssn) != 9:
+            raise BadUserInput("An SSN has nine digits.", field="ssn")
+        out.append(eq("ssn_index", ssn_index(f.ssn)))
+    return out
+
+
 def _member_listing(order: MemberOrder | None) -> Listing:
     order = order or MemberOrder()
     key = (order.field.value, order.direction is OrderDirection.DESC)
@@ -177,6 +201,7 @@ class EntityQueries:
     ) -> Connection[Member]:
         f = filter or MemberFilter()
         extra = all_of(
+            *_person_lookup(f),
             _in("status", f.status),
             _ref(f.employer_id, "Employer", "employer_id", "employerId"),
             eq("state", f.state) if f.state else None,

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 MemberRef = Annotated["Member", strawberry.lazy("graph.member.types")]
 
-ROSTER = Listing("member", [Order("last_name"), Order("first_name")])
+# names are encrypted at rest, so the roster is in member-number order
+ROSTER = Listing("member", [Order("member_number")])
 
 
 def _business(column: str, python_type=str):
@@ -56,7 +57,7 @@ class Employer(Node):
     def field_view(principal, row, today) -> FieldView:
         return FieldView(type="Employer")
 
-    @strawberry.field(description="Employees enrolled in the plan that you may see, by name.")
+    @strawberry.field(description="Employees enrolled in the plan that you may see.")
     async def members(
         self, info: Info, first: int = 50, after: str | None = None
     ) -> Connection[MemberRef]:

@@ -6,7 +6,6 @@ import io
 import json
 
 import pytest
-from sqlalchemy import text
 
 from graph import logs
 
@@ -51,19 +50,39 @@ async def test_a_full_demo_run_logs_no_name_ssn_or_birth_date(captured, client, 
             "password": "demo-password",
         },
     )
+    from sqlalchemy import select
+
+    from db.tables import dependents, members, users
+
     async with engine.connect() as conn:
+        family = (
+            select(users.c.member_id).where(users.c.email == "member@example.com").scalar_subquery()
+        )
         people = (
             await conn.execute(
-                text(
-                    "SELECT first_name, last_name, ssn, date_of_birth::text, phone, email, NULL AS number"
-                    " FROM dependents WHERE member_id = (SELECT member_id FROM users"
-                    "  WHERE email = 'member@example.com')"
-                    " UNION ALL SELECT first_name, last_name, ssn, date_of_birth::text, phone, email,"
-                    " member_number FROM members WHERE id IN (SELECT member_id FROM users"
-                    "  WHERE member_id IS NOT NULL)"
-                )
+                select(
+                    dependents.c.first_name,
+                    dependents.c.last_name,
+                    dependents.c.ssn,
+                    dependents.c.date_of_birth,
+                    dependents.c.phone,
+                    dependents.c.email,
+                ).where(dependents.c.member_id == family)
+            )
+        ).all() + (
+            await conn.execute(
+                select(
+                    members.c.first_name,
+                    members.c.last_name,
+                    members.c.ssn,
+                    members.c.date_of_birth,
+                    members.c.phone,
+                    members.c.email,
+                    members.c.member_number,
+                ).where(members.c.id.in_(select(users.c.member_id)))
             )
         ).all()
+    people = [[str(v) for v in person if v] for person in people]
     text_ = captured.getvalue()
     assert "graphql request" in text_, "the run was logged"
     secrets = {v for person in people for v in person if v}

@@ -1,0 +1,122 @@
+"""Bring every encrypted column under the active key, in batches, while the server serves.
+
+Used by the migration that introduced encryption (plaintext rows become ciphertext) and by
+`claimgraph keys rotate` (ciphertext under an old key is re-encrypted under the new one).
+Blind indexes are recomputed from the plaintext on the way.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Table, select, update
+
+from db.crypto import PREFIX, Encrypted, keyring, name_dob_index, ssn_index
+from db.tables import metadata
+
+BATCH = 500
+
+
+def encrypted_columns(table: Table) -> list:
+    return [c for c in table.columns if isinstance(c.type, Encrypted)]
+
+
+def blind_indexes(table_name: str, row: dict) -> dict:
+    """The blind index values of a row, from its plaintext (members and dependents)."""
+    if table_name not in ("members", "dependents"):
+        return {}
+    born, last = row.get("date_of_birth"), row.get("last_name")
+    return {
+        "ssn_index": ssn_index(row["ssn"]) if row.get("ssn") else None,
+        "name_dob_index": name_dob_index(last, born) if last and born else None,
+    }
+
+
+def seal(table_name: str, rows: list[dict]) -> None:
+    """Rows about to be COPYed (which skips column types): add blind indexes, encrypt PHI."""
+    table = metadata.tables[table_name]
+    columns = [c for c in encrypted_columns(table) if any(c.name in r for r in rows)]
+    if not columns:
+        return
+    indexed = table_name in ("members", "dependents")
+    for row in rows:
+        if indexed:
+            row.update(blind_indexes(table_name, row))
+        for c in columns:
+            if c.name in row:
+                row[c.name] = c.type.process_bind_param(row[c.name], None)
+
+
+def _plain(column, raw):
+    """A stored value as plaintext, whether it is still plain or ciphertext under any key."""
+    if raw is None:
+        return None
+    if isinstance(raw, str) and raw.startswith(f"{PREFIX}:"):
+        return column.type.process_result_value(raw, None)
+    return column.type._from_text(str(raw))
+
+
+def reencrypt_sync(conn, *, batch: int = BATCH, commit=None) -> int:
+    """Re-encrypt rows not under the active key (or not encrypted yet); returns rows done."""
+    ring = keyring()
+    current = f"{PREFIX}:{ring.active}:"
+    done = 0
+    for table in metadata.sorted_tables:
+        columns = encrypted_columns(table)
+        if not columns:
+            continue
+        raw_columns = [_raw(table, c) for c in columns]
+        stale = None
+        for raw in raw_columns:
+            clause = raw.is_not(None) & ~raw.startswith(current)
+            stale = clause if stale is None else stale | clause
+        while True:
+            rows = conn.execute(select(table.c.id, *raw_columns).where(stale).limit(batch)).all()
+            if not rows:
+                break
+            for row in rows:
+                plain = {c.name: _plain(c, row[i + 1]) for i, c in enumerate(columns)}
+                values = {c.name: c.type.process_bind_param(plain[c.name], None) for c in columns}
+                values.update(blind_indexes(table.name, plain))
+                conn.execute(update(table).where(table.c.id == row[0]).values(**values))
+            done += len(rows)
+            if commit is not None:
+                commit()
+    return done
+
+
+def _raw(table: Table, column):
+    """The column read as stored text (no decryption on the way out)."""
+    from sqlalchemy import Text, cast, literal_column
+
+    return cast(literal_column(f'"{table.name}"."{column.name}"'), Text)
+
+
+def decrypt_all_sync(conn, *, batch: int = BATCH) -> int:
+    """Turn ciphertext back into plaintext (only for downgrading below encryption)."""
+    from sqlalchemy import text
+
+    done = 0
+    for table in metadata.sorted_tables:
+        columns = encrypted_columns(table)
+        if not columns:
+            continue
+        raw_columns = [_raw(table, c) for c in columns]
+        encrypted = None
+        for raw in raw_columns:
+            clause = raw.startswith(f"{PREFIX}:")
+            encrypted = clause if encrypted is None else encrypted | clause
+        assignments = ", ".join(f'"{c.name}" = :{c.name}' for c in columns)
+        statement = text(f'UPDATE "{table.name}" SET {assignments} WHERE id = :id')
+        while True:
+            rows = conn.execute(
+                select(table.c.id, *raw_columns).where(encrypted).limit(batch)
+            ).all()
+            if not rows:
+                break
+            for row in rows:
+                values = {"id": row[0]}
+                for i, c in enumerate(columns):
+                    plain = _plain(c, row[i + 1])
+                    values[c.name] = None if plain is None else c.type._to_text(plain)
+                conn.execute(statement, values)
+            done += len(rows)
+    return done
