@@ -34,6 +34,7 @@ class KeyRing:
         self.active = active
         self.path = path
         self._lock = threading.Lock()
+        self._ciphers: dict[str, AESGCM] = {}
 
     @classmethod
     def load(cls) -> KeyRing:
@@ -60,9 +61,16 @@ class KeyRing:
                 self.keys.update(fresh.keys)
         return self.keys[kid]
 
+    def _cipher(self, kid: str) -> AESGCM:
+        # building the cipher costs more than using it: one per key, reused
+        cipher = self._ciphers.get(kid)
+        if cipher is None:
+            cipher = self._ciphers[kid] = AESGCM(self.key(kid))
+        return cipher
+
     def encrypt(self, plaintext: str, context: str) -> str:
         nonce = secrets.token_bytes(12)
-        sealed = AESGCM(self.keys[self.active]).encrypt(nonce, plaintext.encode(), context.encode())
+        sealed = self._cipher(self.active).encrypt(nonce, plaintext.encode(), context.encode())
         return f"{PREFIX}:{self.active}:{base64.b64encode(nonce + sealed).decode()}"
 
     def decrypt(self, token: str, context: str) -> str:
@@ -70,7 +78,7 @@ class KeyRing:
         if prefix != PREFIX:
             raise ValueError("not a claimgraph ciphertext")
         raw = base64.b64decode(body)
-        return AESGCM(self.key(kid)).decrypt(raw[:12], raw[12:], context.encode()).decode()
+        return self._cipher(kid).decrypt(raw[:12], raw[12:], context.encode()).decode()
 
     def blind_index(self, *parts: str) -> str:
         """A keyed HMAC of normalised values: equality search without decrypting."""
