@@ -377,3 +377,18 @@ async def test_others_get_no_accounting(gql):
     ):
         body = await gql(DISCLOSURES, as_=persona)
         assert body["data"]["myDisclosures"]["totalCount"] == 0
+
+
+async def test_an_adult_dependent_gets_their_own_accounting_not_the_subscribers(gql):
+    before = (await gql(DISCLOSURES, as_="adult.child@example.com"))["data"]["myDisclosures"]
+    body = await gql(
+        "{ dependents(first: 100) { edges { node { birthYear relationship } } } }",
+        as_="regulator@example.com",
+    )
+    assert "errors" not in body
+    after = (await gql(DISCLOSURES, as_="adult.child@example.com"))["data"]["myDisclosures"]
+    assert after["totalCount"] > before["totalCount"]
+    assert {e["node"]["recordType"] for e in after["edges"]} == {"Dependent"}
+    # the subscriber's accounting does not list her adult son's disclosures
+    maria = (await gql(DISCLOSURES, as_="member@example.com"))["data"]["myDisclosures"]
+    assert "Dependent" not in {e["node"]["recordType"] for e in maria["edges"]}
