@@ -54,32 +54,38 @@ def _plain(column, raw):
     return column.type._from_text(str(raw))
 
 
-def reencrypt_sync(conn, *, batch: int = BATCH, commit=None) -> int:
-    """Re-encrypt rows not under the active key (or not encrypted yet); returns rows done."""
-    ring = keyring()
-    current = f"{PREFIX}:{ring.active}:"
-    done = 0
+def _stored_batches(conn, *, pending, batch: int):
+    """For each table with encrypted columns: batches of (id, stored texts...) rows still
+    `pending(raw column)`; the caller changes each batch so the next query moves on."""
+    from sqlalchemy import or_
+
     for table in metadata.sorted_tables:
         columns = encrypted_columns(table)
         if not columns:
             continue
         raw_columns = [_raw(table, c) for c in columns]
-        stale = None
-        for raw in raw_columns:
-            clause = raw.is_not(None) & ~raw.startswith(current)
-            stale = clause if stale is None else stale | clause
-        while True:
-            rows = conn.execute(select(table.c.id, *raw_columns).where(stale).limit(batch)).all()
-            if not rows:
-                break
-            for row in rows:
-                plain = {c.name: _plain(c, row[i + 1]) for i, c in enumerate(columns)}
-                values = {c.name: c.type.process_bind_param(plain[c.name], None) for c in columns}
-                values.update(blind_indexes(table.name, plain))
-                conn.execute(update(table).where(table.c.id == row[0]).values(**values))
-            done += len(rows)
-            if commit is not None:
-                commit()
+        where = or_(*(pending(raw) for raw in raw_columns))
+        while rows := conn.execute(
+            select(table.c.id, *raw_columns).where(where).limit(batch)
+        ).all():
+            yield table, columns, rows
+
+
+def reencrypt_sync(conn, *, batch: int = BATCH, commit=None) -> int:
+    """Re-encrypt rows not under the active key (or not encrypted yet); returns rows done."""
+    current = f"{PREFIX}:{keyring().active}:"
+    done = 0
+    for table, columns, rows in _stored_batches(
+        conn, pending=lambda raw: raw.is_not(None) & ~raw.startswith(current), batch=batch
+    ):
+        for row in rows:
+            plain = {c.name: _plain(c, row[i + 1]) for i, c in enumerate(columns)}
+            values = {c.name: c.type.process_bind_param(plain[c.name], None) for c in columns}
+            values.update(blind_indexes(table.name, plain))
+            conn.execute(update(table).where(table.c.id == row[0]).values(**values))
+        done += len(rows)
+        if commit is not None:
+            commit()
     return done
 
 
@@ -95,28 +101,16 @@ def decrypt_all_sync(conn, *, batch: int = BATCH) -> int:
     from sqlalchemy import text
 
     done = 0
-    for table in metadata.sorted_tables:
-        columns = encrypted_columns(table)
-        if not columns:
-            continue
-        raw_columns = [_raw(table, c) for c in columns]
-        encrypted = None
-        for raw in raw_columns:
-            clause = raw.startswith(f"{PREFIX}:")
-            encrypted = clause if encrypted is None else encrypted | clause
+    for table, columns, rows in _stored_batches(
+        conn, pending=lambda raw: raw.startswith(f"{PREFIX}:"), batch=batch
+    ):
         assignments = ", ".join(f'"{c.name}" = :{c.name}' for c in columns)
         statement = text(f'UPDATE "{table.name}" SET {assignments} WHERE id = :id')
-        while True:
-            rows = conn.execute(
-                select(table.c.id, *raw_columns).where(encrypted).limit(batch)
-            ).all()
-            if not rows:
-                break
-            for row in rows:
-                values = {"id": row[0]}
-                for i, c in enumerate(columns):
-                    plain = _plain(c, row[i + 1])
-                    values[c.name] = None if plain is None else c.type._to_text(plain)
-                conn.execute(statement, values)
-            done += len(rows)
+        for row in rows:
+            values = {"id": row[0]}
+            for i, c in enumerate(columns):
+                plain = _plain(c, row[i + 1])
+                values[c.name] = None if plain is None else c.type._to_text(plain)
+            conn.execute(statement, values)
+        done += len(rows)
     return done
