@@ -29,7 +29,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db import tables as t
 from db.reencrypt import seal
+from domain.costshare import Accumulators, Plan, share
 from domain.identifiers import claim_number, make_npi, record_number
+from domain.triage import is_sensitive, triage
 
 
 def _spec(names: str, rows: str, *, lists: str = "") -> tuple:
@@ -99,12 +101,6 @@ Prescription drug|pharmacy|pharmacy|01|J0696 J1100|-|J02.9 J20.9 L03.90|5|normal
 )
 _TEMPLATE_BAG = tuple(tp for tp in TEMPLATES for _ in range(int(tp.weight)))  # choice() is fast
 HIGH_BILLED_CENTS = 250000  # triage: above this a claim is `high` unless it is urgent
-_TRIAGE_REASONS = {
-    "urgent": json.dumps(["emergency place of service or emergency visit code"]),
-    "high": json.dumps([f"billed amount above {HIGH_BILLED_CENTS // 100} USD"]),
-    "low": json.dumps(["preventive care"]),
-    "normal": json.dumps(["routine care"]),
-}
 
 # Provider category | specialty | provider type | credential letters | weight in the directory
 _SPECIALTIES = _spec(
@@ -211,6 +207,10 @@ _NUMBERS = {  # table -> (column, sequence, prefix)
     "payments": ("payment_number", "payment_number_seq", "PAY"),
 }
 _CHUNK = 2000  # families per COPY round: memory stays bounded
+
+
+def _cents(amount: Decimal) -> int:
+    return int(amount * 100)
 
 
 def money(cents: int) -> Decimal:
@@ -616,14 +616,16 @@ class SeedBuilder:
         others = [a for a in self.adjudicators if a != adjudicator]  # separation of duties
         reviewer = rng.choice(others) if others else None
         denial = rng.choice(DENIALS) if decision == "denied" and appeal != "overturned" else None
-        priority = "urgent" if template.triage == "urgent" else (
-            "high" if billed > HIGH_BILLED_CENTS else template.triage)  # fmt: skip
+        place = rng.choice(template.pos)
+        verdict = triage(place_of_service=place, procedure_codes=[line[0] for line in lines],
+                         diagnosis_codes=dx, billed=money(billed))  # fmt: skip
+        priority = verdict.priority.value
         pending = status in ("submitted", "under_review")
         row = self.add("claims", **{
             "policy_id": fam.policy_id, "member_id": fam.member_id,
             "dependent_id": patient.dependent_id, "provider_id": provider.id,
             "claim_type": template.claim_type, "service_type": template.service,
-            "place_of_service": rng.choice(template.pos), "diagnosis_codes": dx,
+            "place_of_service": place, "diagnosis_codes": dx,
             "procedure_codes": [line[0] for line in lines], "service_date": service_date,
             "submission_date": submitted_at,
             "received_date": submitted_at + timedelta(minutes=rng.uniform(1, 50)),
@@ -637,9 +639,9 @@ class SeedBuilder:
             "notes": "Denial overturned on appeal." if appeal == "overturned" else None,
             "submitted_by": submitted_by, "processed_by": adjudicator if decision else None,
             "assigned_to": None if status == "submitted" else adjudicator, "priority": priority,
-            "triage_confidence": Decimal(rng.randint(700, 990)).scaleb(-3),
-            "triage_reasons": _TRIAGE_REASONS[priority],
-            "is_sensitive": template.claim_type == "mental_health",
+            "triage_confidence": verdict.confidence,
+            "triage_reasons": json.dumps(list(verdict.reasons)),
+            "is_sensitive": is_sensitive(dx),
             "requires_manual_review": billed > HIGH_BILLED_CENTS,
             "is_duplicate": denial is not None and denial[0] == "18", "version": len(steps),
             "created_at": submitted_at, "updated_at": steps[-1][0], **over,
@@ -742,23 +744,25 @@ class SeedBuilder:
         return out
 
     def _share(self, fam: Family, year: int, allowed: int, kind: str) -> tuple[int, int, int]:
-        """Deductible, copay and coinsurance on an allowed amount, within the out-of-pocket max."""
-        if kind == "preventive":  # ACA preventive care carries no cost sharing
-            return 0, 0, 0
+        """Deductible, copay and coinsurance (in cents) by the domain's cost-sharing rule."""
         terms, spent = fam.terms, fam.spent[year]
-        ded = copay = coins = 0
-        if terms.get(kind):  # a copay visit skips the deductible (HDHPs have no copays)
-            copay = min(allowed, terms[kind])
-        else:
-            ded = min(allowed, max(0, terms["deductible"] - spent[0]))
-            coins = (allowed - ded) * (100 - terms["share"]) // 100
-        room = max(0, terms["oop"] - spent[1])  # past the cap the plan pays all, coinsurance first
-        coins = min(coins, max(0, room - ded - copay))
-        copay = min(copay, max(0, room - ded))
-        ded = min(ded, room)
-        spent[0] += ded
-        spent[1] += ded + copay + coins
-        return ded, copay, coins
+        copay = terms.get(kind) if kind != "preventive" else None
+        plan = Plan(
+            deductible=money(terms["deductible"]),
+            out_of_pocket_max=money(terms["oop"]),
+            coinsurance_percentage=terms["share"],
+            out_of_network_percentage=terms["oon"],
+            copay=money(copay) if copay else None,
+        )
+        result = share(
+            [money(allowed)],
+            plan=plan,
+            met=Accumulators(money(spent[0]), money(spent[1])),
+            preventive=kind == "preventive",
+        )
+        spent[0] = _cents(result.accumulators.deductible_met)
+        spent[1] = _cents(result.accumulators.out_of_pocket_met)
+        return _cents(result.deductible), _cents(result.copay), _cents(result.coinsurance)
 
     async def flush(self, conn: AsyncConnection) -> None:
         """COPY every queued row."""

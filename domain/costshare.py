@@ -70,9 +70,20 @@ def allowed_amounts(
     return out
 
 
-def share(allowed_per_line: Sequence[Decimal], *, plan: Plan, met: Accumulators) -> CostShare:
-    """The member's share and the plan's payment for allowed amounts, given what is met."""
+def share(
+    allowed_per_line: Sequence[Decimal],
+    *,
+    plan: Plan,
+    met: Accumulators,
+    preventive: bool = False,
+) -> CostShare:
+    """The member's share and the plan's payment for allowed amounts, given what is met.
+
+    Preventive care carries no cost sharing in network (ACA §2713 / PHSA 2713).
+    """
     allowed = cents(sum(allowed_per_line, Decimal("0")))
+    if preventive:
+        plan = Plan(Decimal("0"), plan.out_of_pocket_max, 100, plan.out_of_network_percentage)
     deductible = min(max(plan.deductible - met.deductible_met, Decimal("0")), allowed)
     rest = allowed - deductible
     if plan.copay is not None:

@@ -13,8 +13,20 @@ from domain.enums import Priority
 
 EMERGENCY_PLACES = {"23"}  # CMS place of service 23: emergency room, hospital
 EMERGENCY_VISITS = {"99281", "99282", "99283", "99284", "99285"}
-PREVENTIVE_VISITS = {f"{code}" for code in range(99381, 99398)} | {"G0438", "G0439"}
-HIGH_BILLED = Decimal("10000.00")
+# preventive medicine visits, annual wellness, dental check-ups and cleanings, routine eye exams
+PREVENTIVE_VISITS = {str(code) for code in range(99381, 99398)} | {
+    "G0438",
+    "G0439",
+    "D0120",
+    "D0150",
+    "D1110",
+    "D1120",
+    "D0274",
+    "92004",
+    "92014",
+}
+ROUTINE_COMPANIONS = {"36415", "80053", "85025"}  # a blood draw and panels with a check-up
+HIGH_BILLED = Decimal("2500.00")  # above this a claim wants a closer, earlier look
 
 # Sensitive care (ACCESS.md): mental health and substance use (ICD-10-CM chapter F),
 # reproductive health (pregnancy with abortive outcome O00-O08, contraception Z30).
@@ -52,7 +64,7 @@ def _rule(place, procedures, diagnoses, billed: Decimal) -> Triage:
         return Triage(Priority.URGENT, Decimal("0.950"), tuple(why))
     if billed >= HIGH_BILLED:
         return Triage(Priority.HIGH, Decimal("0.800"), (f"billed {billed} ≥ {HIGH_BILLED}",))
-    if codes and codes <= PREVENTIVE_VISITS | {"36415"} and codes & PREVENTIVE_VISITS:
+    if codes and codes <= PREVENTIVE_VISITS | ROUTINE_COMPANIONS and codes & PREVENTIVE_VISITS:
         return Triage(Priority.LOW, Decimal("0.850"), ("preventive care",))
     if any(d.upper().startswith("Z00") for d in diagnoses) and not codes - PREVENTIVE_VISITS:
         return Triage(Priority.LOW, Decimal("0.700"), ("routine examination",))

@@ -91,6 +91,7 @@ def configure(level: str = "INFO", stream=None) -> logging.Handler:
     handler._claimgraph = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
+    logging.getLogger("pgserver").setLevel(logging.WARNING)  # its process bookkeeping
     return handler
 
 

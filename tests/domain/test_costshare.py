@@ -111,3 +111,9 @@ def test_lines_need_a_charge_and_a_unit():
         allowed_amounts(
             [Line("99214", D("0.00"))], in_network=True, fee_schedule=SCHEDULE, plan=PLAN
         )
+
+
+def test_preventive_care_carries_no_cost_sharing():
+    # nothing met yet, yet the member pays 0 and the plan all 150.00
+    result = share([D("150.00")], plan=PLAN, met=Accumulators(), preventive=True)
+    assert (result.member_responsibility, result.paid) == (D("0.00"), D("150.00"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 NESTED = """query($n: Int!) { claims(first: $n) { totalCount edges { node {
     id claimNumber billedAmount
     member { id firstName dependents { id } policies { id } }
-    dependent { id }
     provider { id name }
     policy { id planName }
     lines { lineNumber procedureCode }
