@@ -74,3 +74,9 @@ def _rule(place, procedures, diagnoses, billed: Decimal) -> Triage:
 def is_sensitive(diagnosis_codes: Sequence[str]) -> bool:
     """Whether any diagnosis puts the claim under the sensitive-claims rule."""
     return any(code.strip().upper().startswith(_SENSITIVE_PREFIXES) for code in diagnosis_codes)
+
+
+def is_preventive(procedure_codes: Sequence[str]) -> bool:
+    """Preventive care only (with its routine companions): no cost sharing in network."""
+    codes = {c.strip().upper() for c in procedure_codes}
+    return bool(codes & PREVENTIVE_VISITS) and codes <= PREVENTIVE_VISITS | ROUTINE_COMPANIONS

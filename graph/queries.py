@@ -15,6 +15,7 @@ from graph.access.mutations import AccessMutations
 from graph.access.queries import AccessQueries
 from graph.audit_log.queries import AuditQueries, DisclosureQueries
 from graph.claim.inputs import QUEUE, ClaimFilter, ClaimOrder, claim_filter, claim_listing
+from graph.claim.mutations import ClaimMutations
 from graph.claim.types import Appeal, Claim, Payment
 from graph.context import Info
 from graph.employer.types import Employer
@@ -435,5 +436,5 @@ class Query(EntityQueries, AccessQueries, AuditQueries, DisclosureQueries):
 
 
 @strawberry.type
-class Mutation(AccessMutations):
+class Mutation(AccessMutations, ClaimMutations):
     """Every change; a regulator may attempt none of them (policies/base.polar)."""

@@ -1,8 +1,13 @@
 # Claims, and what hangs off a claim: appeals and payments.
 
 resource Claim {
-    permissions = ["read"];
+    permissions = ["read", "assign", "adjudicate", "record_payment"];
 }
+
+# The plan's claims staff assign, adjudicate and pay claims.
+has_permission(actor: User, "assign", _claim: Claim) if plan_staff(actor);
+has_permission(actor: User, "adjudicate", _claim: Claim) if plan_staff(actor);
+has_permission(actor: User, "record_payment", _claim: Claim) if plan_staff(actor);
 
 # A member reads their own claims, including sensitive ones: they are the patient.
 has_permission(actor: User, "read", claim: Claim) if

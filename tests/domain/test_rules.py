@@ -111,7 +111,7 @@ def test_one_active_policy_per_period_and_termination_after_effective():
         ("23", ["99213"], ["R07.9"], "300.00", Priority.URGENT),
         ("11", ["99285"], ["R07.9"], "900.00", Priority.URGENT),
         ("21", ["27447"], ["M17.11"], "2500.00", Priority.HIGH),
-    ("21", ["27447"], ["M17.11"], "2499.99", Priority.NORMAL),
+        ("21", ["27447"], ["M17.11"], "2499.99", Priority.NORMAL),
         ("11", ["99395", "36415"], ["Z00.00"], "250.00", Priority.LOW),
         ("11", ["99213"], ["J06.9"], "120.00", Priority.NORMAL),
     ],

@@ -1,0 +1,146 @@
+"""Writes of the claim workflows: optimistic updates, the timeline, the outbox."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.engine import RowMapping
+
+from db.tables import (
+    claim_events,
+    claim_lines,
+    claims,
+    contracts,
+    fee_schedule_items,
+    outbox_events,
+    policies,
+    providers,
+)
+
+# statuses whose cost sharing counts toward the plan year's accumulators
+_SHARED = ("approved", "partially_approved", "paid")
+
+
+async def claim_lines_of(conn, claim_id: UUID) -> list[RowMapping]:
+    result = await conn.execute(
+        select(claim_lines)
+        .where(claim_lines.c.claim_id == claim_id)
+        .order_by(claim_lines.c.line_number)
+    )
+    return list(result.mappings())
+
+
+async def pricing(
+    conn, *, provider_id: UUID, service_date: date
+) -> tuple[bool, dict[str, Decimal]]:
+    """(in network?, fee schedule) for a provider on a date: an active contract of its own
+    or of its group, and an in-network provider."""
+    provider = (
+        (await conn.execute(select(providers).where(providers.c.id == provider_id)))
+        .mappings()
+        .one()
+    )
+    owners = [provider_id] + ([provider["parent_id"]] if provider["parent_id"] else [])
+    active = and_(
+        contracts.c.provider_id.in_(owners),
+        contracts.c.status == "active",
+        contracts.c.effective_date <= service_date,
+        or_(contracts.c.termination_date.is_(None), contracts.c.termination_date > service_date),
+    )
+    rows = await conn.execute(
+        select(fee_schedule_items.c.procedure_code, fee_schedule_items.c.allowed_amount)
+        .join(contracts, contracts.c.id == fee_schedule_items.c.contract_id)
+        .where(active)
+    )
+    schedule = {code: amount for code, amount in rows}
+    in_network = provider["network_status"] == "in_network" and bool(schedule)
+    return in_network, schedule
+
+
+async def policy_for_update(conn, policy_id: UUID) -> RowMapping:
+    """The policy, locked: two adjudications under one policy settle its accumulators in turn."""
+    result = await conn.execute(
+        select(policies).where(policies.c.id == policy_id).with_for_update()
+    )
+    return result.mappings().one()
+
+
+async def met_this_year(
+    conn, *, policy_id: UUID, year_start: date, year_end: date
+) -> tuple[Decimal, Decimal]:
+    """Deductible and out-of-pocket met so far in the plan year, from adjudicated claims."""
+    result = await conn.execute(
+        select(
+            func.coalesce(func.sum(claims.c.deductible_applied), 0),
+            func.coalesce(func.sum(claims.c.member_responsibility), 0),
+        ).where(
+            claims.c.policy_id == policy_id,
+            claims.c.status.in_(_SHARED),
+            claims.c.service_date >= year_start,
+            claims.c.service_date < year_end,
+        )
+    )
+    deductible, out_of_pocket = result.one()
+    return Decimal(deductible), Decimal(out_of_pocket)
+
+
+async def update_claim(
+    conn, *, claim_id: UUID, version: int, values: dict[str, Any]
+) -> RowMapping | None:
+    """Apply `values` if the claim is still at `version`; None when someone got there first."""
+    result = await conn.execute(
+        update(claims)
+        .where(claims.c.id == claim_id, claims.c.version == version)
+        .values(**values, version=claims.c.version + 1, updated_at=func.now())
+        .returning(claims)
+    )
+    return result.mappings().first()
+
+
+async def update_line(conn, *, line_id: UUID, allowed: Decimal, paid: Decimal) -> None:
+    await conn.execute(
+        update(claim_lines)
+        .where(claim_lines.c.id == line_id)
+        .values(allowed_amount=allowed, paid_amount=paid)
+    )
+
+
+async def add_event(
+    conn,
+    *,
+    claim_id: UUID,
+    actor_id: UUID | None,
+    action: str,
+    old: str | None,
+    new: str | None,
+    details: dict | None = None,
+) -> None:
+    await conn.execute(
+        insert(claim_events).values(
+            claim_id=claim_id,
+            actor_id=actor_id,
+            action=action,
+            old_status=old,
+            new_status=new,
+            details=details,
+        )
+    )
+
+
+async def publish(conn, *, topic: str, payload: dict) -> int:
+    """An outbox event, committed with the change it describes; returns its sequence number."""
+    result = await conn.execute(
+        insert(outbox_events).values(topic=topic, payload=payload).returning(outbox_events.c.seq)
+    )
+    return int(result.scalar_one())
+
+
+async def specialty_of(conn, provider_id: UUID) -> str | None:
+    result = await conn.execute(
+        select(providers.c.primary_specialty).where(providers.c.id == provider_id)
+    )
+    return result.scalar_one_or_none()

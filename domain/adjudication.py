@@ -1,0 +1,111 @@
+"""Adjudication: approve, partially approve (per line) or deny, and what it costs whom."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from domain.costshare import Accumulators, CostShare, Line, Plan, allowed_amounts, share
+from domain.errors import DomainError
+
+_CARC = re.compile(r"^(?:[1-9]\d{0,2}|[A-Z]\d{1,2})$")  # X12 claim adjustment reason codes
+
+
+class Decision(StrEnum):
+    APPROVE = "approve"
+    PARTIALLY_APPROVE = "partially_approve"
+    DENY = "deny"
+
+
+STATUS = {
+    Decision.APPROVE: "approved",
+    Decision.PARTIALLY_APPROVE: "partially_approved",
+    Decision.DENY: "denied",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: str
+    cost: CostShare | None  # None for a denial
+
+
+def plan_year(effective: date, on: date) -> tuple[date, date]:
+    """The plan year (from the policy's anniversary) that contains `on`: [start, end)."""
+    start = _anniversary(effective, on.year)
+    if start > on:
+        start = _anniversary(effective, on.year - 1)
+    return start, _anniversary(effective, start.year + 1)
+
+
+def _anniversary(effective: date, year: int) -> date:
+    day = min(effective.day, 28) if effective.month == 2 else effective.day
+    return date(year, effective.month, day)
+
+
+def decide(
+    decision: Decision | str,
+    *,
+    lines: Sequence[Line],
+    covered_lines: Sequence[int] | None,
+    in_network: bool,
+    fee_schedule: Mapping[str, Decimal],
+    plan: Plan,
+    met: Accumulators,
+    denial_code: str | None,
+    denial_reason: str | None,
+    preventive: bool = False,
+) -> Outcome:
+    """The claim's new status and cost sharing, or DomainError naming the input at fault."""
+    decision = Decision(decision)
+    if decision is Decision.DENY:
+        if not denial_code or not _CARC.match(denial_code.strip()):
+            raise DomainError(
+                "A denial needs a claim adjustment reason code, such as 50 or 197.",
+                field="denialCode",
+            )
+        if not denial_reason or not denial_reason.strip():
+            raise DomainError("A denial needs an explanation the member can read.",
+                              field="denialReason")  # fmt: skip
+        return Outcome(STATUS[decision], None)
+    allowed = allowed_amounts(lines, in_network=in_network, fee_schedule=fee_schedule, plan=plan)
+    if decision is Decision.PARTIALLY_APPROVE:
+        chosen = set(covered_lines or ())
+        numbers = set(range(1, len(lines) + 1))
+        if not chosen or not chosen < numbers:
+            raise DomainError(
+                "A partial approval covers some lines but not all: list their numbers.",
+                field="coveredLines",
+            )
+        if chosen - numbers:
+            raise DomainError("Those line numbers are not on this claim.", field="coveredLines")
+        allowed = [a if n in chosen else Decimal("0.00") for n, a in enumerate(allowed, 1)]
+    for line, amount in zip(lines, allowed, strict=True):
+        if amount > line.billed:  # guaranteed by pricing; a rule all the same
+            raise DomainError("An allowed amount cannot exceed the billed amount.")
+    return Outcome(STATUS[decision], share(allowed, plan=plan, met=met, preventive=preventive))
+
+
+PRIMARY_CARE = {"Family Medicine", "Internal Medicine", "Pediatrics", "General Practice"}
+
+
+def applicable_copay(
+    *,
+    place_of_service: str | None,
+    procedure_codes: Sequence[str],
+    specialty: str | None,
+    copays: Mapping[str, Decimal | None],
+) -> Decimal | None:
+    """Which of the policy's copays applies: the ER, or an office visit (primary care or
+    specialist); other services go to coinsurance."""
+    if place_of_service == "23":
+        return copays.get("emergency")
+    if place_of_service == "20":
+        return copays.get("urgent_care")
+    if any(code.startswith("992") for code in procedure_codes):
+        return copays.get("primary_care" if specialty in PRIMARY_CARE else "specialist")
+    return None

@@ -1,0 +1,228 @@
+"""Claim workflow mutations: each decodes input, asks the policy, runs one domain rule and
+writes rows, timeline, audit and outbox in one transaction. Expected failures are typed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+
+from db import workflows as wf
+from domain import adjudication, lifecycle
+from domain.costshare import Accumulators, Line, Plan
+from domain.errors import DomainError, IllegalTransition
+from domain.triage import is_preventive
+from graph.claim.types import Claim
+from graph.context import Info
+from graph.errors import Forbidden
+from graph.lookup import by_global_id
+from graph.rows import build
+from policies import resources as res
+
+
+@strawberry.enum(description="An adjudicator's decision on a claim.")
+class AdjudicationDecision(Enum):
+    APPROVE = "approve"
+    PARTIALLY_APPROVE = "partially_approve"
+    DENY = "deny"
+
+
+@strawberry.input
+class AdjudicateClaimInput:
+    claim_id: strawberry.ID
+    version: int = strawberry.field(
+        description="The claim version you decided on (from Claim.version)."
+    )
+    decision: AdjudicationDecision
+    covered_lines: list[int] | None = strawberry.field(
+        default=None, description="For a partial approval: the line numbers that are covered."
+    )
+    denial_code: str | None = strawberry.field(
+        default=None, description="For a denial: a claim adjustment reason code (e.g. 50)."
+    )
+    denial_reason: str | None = None
+    notes: str | None = None
+
+
+@strawberry.type(description="The claim after the decision, with its cost sharing.")
+class ClaimAdjudicated:
+    claim: Claim
+    event_sequence: int = strawberry.field(description="The outbox cursor of this change.")
+
+
+@strawberry.type(description="The input breaks a rule; `field` names the input at fault.")
+class InvalidInput:
+    code: str
+    message: str
+    field: str | None
+
+
+@strawberry.type(description="The claim is not in a state that allows this move.")
+class IllegalStatusChange:
+    code: str
+    message: str
+    current_status: str
+    requested_status: str
+
+
+@strawberry.type(description="Someone changed the claim first: reload it and decide again.")
+class ClaimChanged:
+    code: str
+    message: str
+    current_version: int | None
+
+
+AdjudicateClaimResult = Annotated[
+    ClaimAdjudicated | InvalidInput | IllegalStatusChange | ClaimChanged,
+    strawberry.union("AdjudicateClaimResult"),
+]
+
+
+class _Conflict(Exception):
+    pass
+
+
+def _changed(version: int | None) -> ClaimChanged:
+    return ClaimChanged(
+        code="CONFLICT",
+        message="Another change to this claim was saved first; reload it and decide again.",
+        current_version=version,
+    )
+
+
+def _require(info: Info, action: str, resource: res.Resource) -> None:
+    if not info.context.authorizer.allowed(info.context.principal, action, resource):
+        raise Forbidden("You may not do that to this record.")
+
+
+@strawberry.type
+class ClaimMutations:
+    @strawberry.mutation(
+        description="Approve, partially approve (per line) or deny a claim. Approval prices "
+        "each line (contract fee schedule in network, the plan's percentage out of network) "
+        "and applies the deductible, then copay or coinsurance, within the out-of-pocket max."
+    )
+    async def adjudicate_claim(
+        self, info: Info, input: AdjudicateClaimInput
+    ) -> AdjudicateClaimResult:
+        claim = await by_global_id(info, input.claim_id, expected="Claim")
+        row = claim._row
+        _require(info, "adjudicate", res.Claim(**row))
+        requested = adjudication.STATUS[adjudication.Decision(input.decision.value)]
+        if row["version"] != input.version:  # decided on a claim that has since changed
+            return _changed(row["version"])
+        try:
+            lifecycle.move_claim(row["status"], requested)
+        except IllegalTransition as exc:
+            return IllegalStatusChange(
+                code="BAD_USER_INPUT",
+                message=str(exc),
+                current_status=exc.current,
+                requested_status=exc.requested,
+            )
+        ctx = info.context
+        try:
+            async with ctx.unit_of_work() as db:
+                updated, sequence = await _adjudicate(db, ctx, row, input, requested)
+        except DomainError as exc:
+            return InvalidInput(code="BAD_USER_INPUT", message=str(exc), field=exc.field)
+        except _Conflict:
+            return _changed(None)
+        return ClaimAdjudicated(claim=build(Claim, updated), event_sequence=sequence)
+
+
+async def _adjudicate(db, ctx, row, input: AdjudicateClaimInput, requested: str):
+    lines = await wf.claim_lines_of(db, row["id"])
+    policy = await wf.policy_for_update(db, row["policy_id"])
+    in_network, schedule = await wf.pricing(
+        db, provider_id=row["provider_id"], service_date=row["service_date"]
+    )
+    start, end = adjudication.plan_year(policy["effective_date"], row["service_date"])
+    deductible_met, oop_met = await wf.met_this_year(
+        db, policy_id=policy["id"], year_start=start, year_end=end
+    )
+    specialty = await wf.specialty_of(db, row["provider_id"])
+    codes = [line["procedure_code"] for line in lines]
+    copay = adjudication.applicable_copay(
+        place_of_service=row["place_of_service"],
+        procedure_codes=codes,
+        specialty=specialty,
+        copays={
+            "emergency": policy["emergency_copay"],
+            "urgent_care": policy["urgent_care_copay"],
+            "primary_care": policy["primary_care_copay"],
+            "specialist": policy["specialist_copay"],
+        },
+    )
+    plan = Plan(
+        deductible=policy["deductible_individual"],
+        out_of_pocket_max=policy["out_of_pocket_max_individual"],
+        coinsurance_percentage=policy["coinsurance_percentage"],
+        out_of_network_percentage=policy["out_of_network_percentage"],
+        copay=copay,
+    )
+    outcome = adjudication.decide(
+        input.decision.value,
+        lines=[Line(li["procedure_code"], li["charge_amount"], li["units"]) for li in lines],
+        covered_lines=input.covered_lines,
+        in_network=in_network,
+        fee_schedule=schedule,
+        plan=plan,
+        met=Accumulators(deductible_met, oop_met),
+        denial_code=input.denial_code,
+        denial_reason=input.denial_reason,
+        preventive=in_network and is_preventive(codes),
+    )
+    values = {
+        "status": outcome.status,
+        "processed_by": ctx.principal.user_id,
+        "processed_date": _now(),
+        "notes": input.notes or row["notes"],
+    }
+    zero = Decimal("0.00")
+    if outcome.cost is None:
+        values |= {
+            "denial_code": input.denial_code.strip(),
+            "denial_reason": input.denial_reason.strip(),
+            "allowed_amount": zero,
+            "paid_amount": zero,
+            "member_responsibility": zero,
+        }
+    else:
+        cost = outcome.cost
+        values |= {
+            "allowed_amount": cost.allowed, "deductible_applied": cost.deductible,
+            "copay_amount": cost.copay, "coinsurance_amount": cost.coinsurance,
+            "member_responsibility": cost.member_responsibility, "paid_amount": cost.paid,
+            "denial_code": None, "denial_reason": None,
+        }  # fmt: skip
+    updated = await wf.update_claim(db, claim_id=row["id"], version=input.version, values=values)
+    if updated is None:
+        raise _Conflict
+    if outcome.cost is not None:
+        for line, allowed, paid in zip(lines, outcome.cost.allowed_per_line,
+                                       outcome.cost.paid_per_line, strict=True):  # fmt: skip
+            await wf.update_line(db, line_id=line["id"], allowed=allowed, paid=paid)
+    details = {"decision": input.decision.value, "denial_code": values.get("denial_code")}
+    await wf.add_event(db, claim_id=row["id"], actor_id=ctx.principal.user_id,
+                       action="adjudicated", old=row["status"], new=outcome.status,
+                       details=details)  # fmt: skip
+    sequence = await wf.publish(db, topic="claim.status_changed", payload={
+        "claim_id": str(row["id"]), "old_status": row["status"], "new_status": outcome.status,
+        "version": updated["version"],
+    })  # fmt: skip
+    ctx.audit.event(
+        "adjudicate", "Claim", row["id"], subject_member_id=row["member_id"],
+        subject_dependent_id=row["dependent_id"],
+        old_values={"status": row["status"], "version": row["version"]},
+        new_values={"status": outcome.status, "paid_amount": str(values.get("paid_amount"))},
+    )  # fmt: skip
+    return updated, sequence
+
+
+def _now():
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
