@@ -144,3 +144,35 @@ async def specialty_of(conn, provider_id: UUID) -> str | None:
         select(providers.c.primary_specialty).where(providers.c.id == provider_id)
     )
     return result.scalar_one_or_none()
+
+
+async def add_payment(
+    conn, *, claim: RowMapping, amount: Decimal, method: str, confirmation: str | None
+) -> RowMapping:
+    """A completed claim payment to the provider, numbered PAY-########."""
+    from sqlalchemy import text
+
+    from db.tables import payments
+    from domain.identifiers import record_number
+
+    seq = (await conn.execute(text("SELECT nextval('payment_number_seq')"))).scalar_one()
+    result = await conn.execute(
+        insert(payments)
+        .values(
+            payment_number=record_number("PAY", seq),
+            payer_type="system",
+            payee_type="provider",
+            payee_id=claim["provider_id"],
+            policy_id=claim["policy_id"],
+            claim_id=claim["id"],
+            payment_type="claim_reimbursement",
+            amount=amount,
+            payment_method=method,
+            confirmation_number=confirmation,
+            status="completed",
+            payment_date=func.now(),
+            processed_date=func.now(),
+        )
+        .returning(payments)
+    )
+    return result.mappings().one()

@@ -74,6 +74,27 @@ class ClaimChanged:
     current_version: int | None
 
 
+@strawberry.type(description="The claim, now assigned to you and under review.")
+class ClaimAssigned:
+    claim: Claim
+    event_sequence: int
+
+
+@strawberry.type(description="The payment recorded, and the claim now paid.")
+class PaymentRecorded:
+    claim: Claim
+    payment_number: str
+    event_sequence: int
+
+
+AssignClaimResult = Annotated[
+    ClaimAssigned | IllegalStatusChange | ClaimChanged, strawberry.union("AssignClaimResult")
+]
+RecordPaymentResult = Annotated[
+    PaymentRecorded | InvalidInput | IllegalStatusChange | ClaimChanged,
+    strawberry.union("RecordPaymentResult"),
+]
+
 AdjudicateClaimResult = Annotated[
     ClaimAdjudicated | InvalidInput | IllegalStatusChange | ClaimChanged,
     strawberry.union("AdjudicateClaimResult"),
@@ -97,8 +118,123 @@ def _require(info: Info, action: str, resource: res.Resource) -> None:
         raise Forbidden("You may not do that to this record.")
 
 
+@strawberry.enum(description="How a payment was made.")
+class PaymentMethodInput(Enum):
+    EFT = "eft"
+    ACH = "ach"
+    CHECK = "check"
+    WIRE = "wire"
+
+
+async def _checked(info: Info, claim_id, version: int, action: str, requested: str):
+    """The claim, allowed for `action`, at `version`, able to move to `requested`; or the
+    typed refusal to return."""
+    claim = await by_global_id(info, claim_id, expected="Claim")
+    row = claim._row
+    _require(info, action, res.Claim(**row))
+    if row["version"] != version:
+        return row, _changed(row["version"])
+    try:
+        lifecycle.move_claim(row["status"], requested)
+    except IllegalTransition as exc:
+        return row, IllegalStatusChange(
+            code="BAD_USER_INPUT",
+            message=str(exc),
+            current_status=exc.current,
+            requested_status=exc.requested,
+        )
+    return row, None
+
+
+async def _record_change(db, ctx, row, *, action: str, new_status: str, values: dict):
+    """The update under the version check, its timeline event, outbox event and audit row."""
+    updated = await wf.update_claim(
+        db, claim_id=row["id"], version=row["version"], values={"status": new_status, **values}
+    )
+    if updated is None:
+        raise _Conflict
+    await wf.add_event(db, claim_id=row["id"], actor_id=ctx.principal.user_id, action=action,
+                       old=row["status"], new=new_status)  # fmt: skip
+    sequence = await wf.publish(db, topic="claim.status_changed", payload={
+        "claim_id": str(row["id"]), "old_status": row["status"], "new_status": new_status,
+        "version": updated["version"],
+    })  # fmt: skip
+    ctx.audit.event(
+        action,
+        "Claim",
+        row["id"],
+        subject_member_id=row["member_id"],
+        subject_dependent_id=row["dependent_id"],
+        old_values={"status": row["status"]},
+        new_values={"status": new_status},
+    )
+    return updated, sequence
+
+
 @strawberry.type
 class ClaimMutations:
+    @strawberry.mutation(description="Take a submitted claim into review, assigned to you.")
+    async def assign_claim(
+        self, info: Info, claim_id: strawberry.ID, version: int
+    ) -> AssignClaimResult:
+        row, refusal = await _checked(info, claim_id, version, "assign", "under_review")
+        if refusal is not None:
+            return refusal
+        ctx = info.context
+        try:
+            async with ctx.unit_of_work() as db:
+                updated, sequence = await _record_change(
+                    db,
+                    ctx,
+                    row,
+                    action="review_started",
+                    new_status="under_review",
+                    values={"assigned_to": ctx.principal.user_id},
+                )
+        except _Conflict:
+            return _changed(None)
+        return ClaimAssigned(claim=build(Claim, updated), event_sequence=sequence)
+
+    @strawberry.mutation(
+        description="Record the plan's payment of an approved claim: the amount is the "
+        "claim's paid amount; the claim becomes paid."
+    )
+    async def record_payment(
+        self,
+        info: Info,
+        claim_id: strawberry.ID,
+        version: int,
+        method: PaymentMethodInput,
+        confirmation_number: str | None = None,
+    ) -> RecordPaymentResult:
+        row, refusal = await _checked(info, claim_id, version, "record_payment", "paid")
+        if refusal is not None:
+            return refusal
+        amount = row["paid_amount"]
+        if amount is None or amount <= 0:
+            return InvalidInput(
+                code="BAD_USER_INPUT",
+                message="Nothing is payable on this claim: its paid amount is zero.",
+                field="claimId",
+            )
+        ctx = info.context
+        try:
+            async with ctx.unit_of_work() as db:
+                updated, sequence = await _record_change(
+                    db, ctx, row, action="paid", new_status="paid", values={}
+                )
+                payment = await wf.add_payment(
+                    db, claim=row, amount=amount, method=method.value,
+                    confirmation=confirmation_number,
+                )  # fmt: skip
+        except _Conflict:
+            return _changed(None)
+        return PaymentRecorded(
+            claim=build(Claim, updated),
+            payment_number=payment["payment_number"],
+            event_sequence=sequence,
+        )
+
     @strawberry.mutation(
         description="Approve, partially approve (per line) or deny a claim. Approval prices "
         "each line (contract fee schedule in network, the plan's percentage out of network) "

@@ -232,3 +232,53 @@ async def test_a_failure_midway_leaves_nothing_behind(gql, engine, monkeypatch):
         ).scalar()
     assert (row.status, row.version) == (claim["status"].lower(), claim["version"])
     assert events == 0 and audited == 0
+
+
+ASSIGN = """mutation($c: ID!, $v: Int!) { assignClaim(claimId: $c, version: $v) { __typename
+  ... on ClaimAssigned { claim { status version } }
+  ... on IllegalStatusChange { currentStatus requestedStatus } ... on ClaimChanged { code } } }"""
+PAY = """mutation($c: ID!, $v: Int!) { recordPayment(claimId: $c, version: $v, method: EFT) {
+  __typename ... on PaymentRecorded { paymentNumber claim { status paidAmount payments { amount status } } }
+  ... on InvalidInput { field message } ... on IllegalStatusChange { currentStatus }
+  ... on ClaimChanged { code } } }"""
+
+
+async def test_assign_then_approve_then_pay(gql):
+    submitted = await gql(
+        "{ claims(first: 50, filter: {status: [SUBMITTED]}) { edges { node { id version } } } }"
+    )
+    claim = submitted["data"]["claims"]["edges"][-1]["node"]
+    assigned = (
+        await gql(ASSIGN, {"c": claim["id"], "v": claim["version"]}, as_="adjudicator@example.com")
+    )["data"]["assignClaim"]
+    assert assigned["__typename"] == "ClaimAssigned"
+    assert assigned["claim"]["status"] == "UNDER_REVIEW"
+    again = (
+        await gql(
+            ASSIGN,
+            {"c": claim["id"], "v": assigned["claim"]["version"]},
+            as_="adjudicator@example.com",
+        )
+    )["data"]["assignClaim"]
+    assert again == {
+        "__typename": "IllegalStatusChange",
+        "currentStatus": "under_review",
+        "requestedStatus": "under_review",
+    }
+    approved = (await gql(ADJUDICATE, {"input": {"claimId": claim["id"],
+        "version": assigned["claim"]["version"], "decision": "APPROVE"}},
+        as_="adjudicator@example.com"))["data"]["adjudicateClaim"]  # fmt: skip
+    version = approved["claim"]["version"]
+    paid = await gql(PAY, {"c": claim["id"], "v": version}, as_="adjudicator@example.com")
+    result = paid["data"]["recordPayment"]
+    if Decimal(approved["claim"]["paidAmount"]) == 0:  # all of it went to the deductible
+        assert result["__typename"] == "InvalidInput" and result["field"] == "claimId"
+        return
+    assert result["__typename"] == "PaymentRecorded" and result["paymentNumber"].startswith("PAY-")
+    assert result["claim"]["status"] == "PAID"
+    assert [p["amount"] for p in result["claim"]["payments"]] == [approved["claim"]["paidAmount"]]
+    twice = await gql(PAY, {"c": claim["id"], "v": version + 1}, as_="adjudicator@example.com")
+    assert twice["data"]["recordPayment"] == {
+        "__typename": "IllegalStatusChange",
+        "currentStatus": "paid",
+    }
