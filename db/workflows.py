@@ -176,3 +176,60 @@ async def add_payment(
         .returning(payments)
     )
     return result.mappings().one()
+
+
+async def open_appeal_statuses(conn, claim_id: UUID) -> list[str]:
+    from db.tables import appeals
+
+    result = await conn.execute(select(appeals.c.status).where(appeals.c.claim_id == claim_id))
+    return list(result.scalars())
+
+
+async def add_appeal(
+    conn,
+    *,
+    claim_id: UUID,
+    filed_by: UUID,
+    reason: str,
+    urgency: str,
+    requested_amount: Decimal | None,
+    due_at,
+) -> RowMapping:
+    from sqlalchemy import text
+
+    from db.tables import appeals
+    from domain.identifiers import record_number
+
+    seq = (await conn.execute(text("SELECT nextval('appeal_number_seq')"))).scalar_one()
+    result = await conn.execute(
+        insert(appeals)
+        .values(
+            appeal_number=record_number("APL", seq),
+            claim_id=claim_id,
+            filed_by=filed_by,
+            appeal_reason=reason,
+            urgency=urgency,
+            requested_amount=requested_amount,
+            due_at=due_at,
+            status="submitted",
+        )  # fmt: skip
+        .returning(appeals)
+    )
+    return result.mappings().one()
+
+
+async def update_appeal(conn, *, appeal_id: UUID, version: int, values: dict) -> RowMapping | None:
+    from db.tables import appeals
+
+    result = await conn.execute(
+        update(appeals)
+        .where(appeals.c.id == appeal_id, appeals.c.version == version)
+        .values(**values, version=appeals.c.version + 1, updated_at=func.now())
+        .returning(appeals)
+    )
+    return result.mappings().first()
+
+
+async def claim_row(conn, claim_id: UUID) -> RowMapping:
+    result = await conn.execute(select(claims).where(claims.c.id == claim_id))
+    return result.mappings().one()

@@ -14,6 +14,7 @@ from graph import loaders as ld
 from graph.access.mutations import AccessMutations
 from graph.access.queries import AccessQueries
 from graph.audit_log.queries import AuditQueries, DisclosureQueries
+from graph.claim.appeals import AppealMutations
 from graph.claim.inputs import QUEUE, ClaimFilter, ClaimOrder, claim_filter, claim_listing
 from graph.claim.mutations import ClaimMutations
 from graph.claim.types import Appeal, Claim, Payment
@@ -436,5 +437,5 @@ class Query(EntityQueries, AccessQueries, AuditQueries, DisclosureQueries):
 
 
 @strawberry.type
-class Mutation(AccessMutations, ClaimMutations):
+class Mutation(AccessMutations, ClaimMutations, AppealMutations):
     """Every change; a regulator may attempt none of them (policies/base.polar)."""

@@ -1,8 +1,14 @@
 # Claims, and what hangs off a claim: appeals and payments.
 
 resource Claim {
-    permissions = ["read", "assign", "adjudicate", "record_payment"];
+    permissions = ["read", "assign", "adjudicate", "record_payment", "file_appeal"];
 }
+
+# A member appeals their own claims (those they may see); a provider its organisation's.
+has_permission(actor: User, "file_appeal", claim: Claim) if
+    actor.role = "member" and has_permission(actor, "read", claim);
+has_permission(actor: User, "file_appeal", claim: Claim) if
+    actor.role = "provider" and organisation_claim(actor, claim);
 
 # The plan's claims staff assign, adjudicate and pay claims.
 has_permission(actor: User, "assign", _claim: Claim) if plan_staff(actor);
@@ -56,8 +62,15 @@ has_permission(actor: User, "read", event: ClaimEvent) if
 
 
 resource Appeal {
-    permissions = ["read"];
+    permissions = ["read", "decide", "withdraw"];
 }
+
+# Adjudicators and admins decide appeals (separation of duties is a domain rule: not the
+# claim's own adjudicator).
+has_permission(actor: User, "decide", _appeal: Appeal) if plan_staff(actor);
+
+# Whoever filed an appeal may withdraw it.
+has_permission(actor: User, "withdraw", appeal: Appeal) if appeal.filed_by = actor.user_id;
 
 # An appeal is visible exactly where its claim is.
 has_permission(actor: User, "read", appeal: Appeal) if

@@ -115,7 +115,7 @@ FIELDS: dict[type[Resource], dict[str, Any]] = {
     },
     ClaimLine: {"id": UUID, "claim_id": UUID, "claim": _one("Claim", "claim_id")},
     ClaimEvent: {"id": UUID, "claim_id": UUID, "claim": _one("Claim", "claim_id")},
-    Appeal: {"id": UUID, "claim_id": UUID, "claim": _one("Claim", "claim_id")},
+    Appeal: {"id": UUID, "claim_id": UUID, "filed_by": UUID, "claim": _one("Claim", "claim_id")},
     Payment: {
         "id": UUID,
         "claim_id": UUID,
