@@ -150,16 +150,14 @@ async def add_payment(
     conn, *, claim: RowMapping, amount: Decimal, method: str, confirmation: str | None
 ) -> RowMapping:
     """A completed claim payment to the provider, numbered PAY-########."""
-    from sqlalchemy import text
 
     from db.tables import payments
-    from domain.identifiers import record_number
 
-    seq = (await conn.execute(text("SELECT nextval('payment_number_seq')"))).scalar_one()
+    number = await _next_number(conn, "payment_number_seq", "PAY")
     result = await conn.execute(
         insert(payments)
         .values(
-            payment_number=record_number("PAY", seq),
+            payment_number=number,
             payer_type="system",
             payee_type="provider",
             payee_id=claim["provider_id"],
@@ -195,16 +193,14 @@ async def add_appeal(
     requested_amount: Decimal | None,
     due_at,
 ) -> RowMapping:
-    from sqlalchemy import text
 
     from db.tables import appeals
-    from domain.identifiers import record_number
 
-    seq = (await conn.execute(text("SELECT nextval('appeal_number_seq')"))).scalar_one()
+    number = await _next_number(conn, "appeal_number_seq", "APL")
     result = await conn.execute(
         insert(appeals)
         .values(
-            appeal_number=record_number("APL", seq),
+            appeal_number=number,
             claim_id=claim_id,
             filed_by=filed_by,
             appeal_reason=reason,
@@ -233,3 +229,13 @@ async def update_appeal(conn, *, appeal_id: UUID, version: int, values: dict) ->
 async def claim_row(conn, claim_id: UUID) -> RowMapping:
     result = await conn.execute(select(claims).where(claims.c.id == claim_id))
     return result.mappings().one()
+
+
+async def _next_number(conn, sequence: str, prefix: str) -> str:
+    """The next readable number (APL-, PAY-, ...) from its migration-made sequence."""
+    from sqlalchemy import text
+
+    from domain.identifiers import record_number
+
+    value = (await conn.execute(text(f"SELECT nextval('{sequence}')"))).scalar_one()
+    return record_number(prefix, value)

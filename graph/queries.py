@@ -15,7 +15,15 @@ from graph.access.mutations import AccessMutations
 from graph.access.queries import AccessQueries
 from graph.audit_log.queries import AuditQueries, DisclosureQueries
 from graph.claim.appeals import AppealMutations
-from graph.claim.inputs import QUEUE, ClaimFilter, ClaimOrder, claim_filter, claim_listing
+from graph.claim.inputs import (
+    QUEUE,
+    ClaimFilter,
+    ClaimOrder,
+    claim_filter,
+    claim_listing,
+    id_equals,
+    in_values,
+)
 from graph.claim.mutations import ClaimMutations
 from graph.claim.types import Appeal, Claim, Payment
 from graph.context import Info
@@ -26,20 +34,9 @@ from graph.lookup import by_global_id
 from graph.member.types import Dependent, Member
 from graph.policy.types import Policy
 from graph.provider.types import Contract, Credential, Provider
-from graph.relay import Connection, Node, from_global_id
+from graph.relay import Connection, Node
 from graph.rows import build
 from graph.user.types import User
-
-
-def _in(column: str, values) -> RowFilter | None:
-    return Compare(column, "in", tuple(v.value for v in values)) if values else None
-
-
-def _ref(value, expected: str, column: str, field: str) -> RowFilter | None:
-    if value is None:
-        return None
-    return eq(column, from_global_id(value, expected=expected, field=f"filter.{field}")[1])
-
 
 # --- filters ---------------------------------------------------------------------------------
 
@@ -204,8 +201,8 @@ class EntityQueries:
         f = filter or MemberFilter()
         extra = all_of(
             *_person_lookup(f),
-            _in("status", f.status),
-            _ref(f.employer_id, "Employer", "employer_id", "employerId"),
+            in_values("status", f.status),
+            id_equals(f.employer_id, "Employer", "employer_id", "employerId"),
             eq("state", f.state) if f.state else None,
             eq("member_number", f.member_number) if f.member_number else None,
             *date_range("enrollment_date", f.enrolled_from, f.enrolled_to, field="enrolled"),
@@ -228,9 +225,9 @@ class EntityQueries:
     ) -> Connection[Dependent]:
         f = filter or DependentFilter()
         extra = all_of(
-            _in("status", f.status),
-            _in("relationship", f.relationship),
-            _ref(f.member_id, "Member", "member_id", "memberId"),
+            in_values("status", f.status),
+            in_values("relationship", f.relationship),
+            id_equals(f.member_id, "Member", "member_id", "memberId"),
         )
         return await DEPENDENTS.top_level(
             info.context, lambda r: build(Dependent, r), first=first, after=after, extra=extra
@@ -250,11 +247,11 @@ class EntityQueries:
         filter: PolicyFilter | None = None,
     ) -> Connection[Policy]:
         f = filter or PolicyFilter()
-        employer = _ref(f.employer_id, "Employer", "employer_id", "employerId")
+        employer = id_equals(f.employer_id, "Employer", "employer_id", "employerId")
         extra = all_of(
-            _in("status", f.status),
-            _in("plan_type", f.plan_type),
-            _ref(f.member_id, "Member", "member_id", "memberId"),
+            in_values("status", f.status),
+            in_values("plan_type", f.plan_type),
+            id_equals(f.member_id, "Member", "member_id", "memberId"),
             Related("member", employer) if employer else None,
             *date_range("effective_date", f.effective_from, f.effective_to, field="effective"),
         )
@@ -310,9 +307,9 @@ class EntityQueries:
     ) -> Connection[Appeal]:
         f = filter or AppealFilter()
         extra = all_of(
-            _in("status", f.status),
-            _in("urgency", f.urgency),
-            _ref(f.claim_id, "Claim", "claim_id", "claimId"),
+            in_values("status", f.status),
+            in_values("urgency", f.urgency),
+            id_equals(f.claim_id, "Claim", "claim_id", "claimId"),
             Compare("due_at", "<", f.due_before) if f.due_before else None,
         )
         return await APPEALS.top_level(
@@ -333,10 +330,10 @@ class EntityQueries:
     ) -> Connection[Payment]:
         f = filter or PaymentFilter()
         extra = all_of(
-            _in("status", f.status),
-            _in("payment_type", f.payment_type),
-            _ref(f.claim_id, "Claim", "claim_id", "claimId"),
-            _ref(f.policy_id, "Policy", "policy_id", "policyId"),
+            in_values("status", f.status),
+            in_values("payment_type", f.payment_type),
+            id_equals(f.claim_id, "Claim", "claim_id", "claimId"),
+            id_equals(f.policy_id, "Policy", "policy_id", "policyId"),
         )
         return await PAYMENTS.top_level(
             info.context, lambda r: build(Payment, r), first=first, after=after, extra=extra
@@ -357,9 +354,9 @@ class EntityQueries:
     ) -> Connection[Provider]:
         f = filter or ProviderFilter()
         extra = all_of(
-            _in("network_status", f.network_status),
-            _in("provider_type", f.provider_type),
-            _in("status", f.status),
+            in_values("network_status", f.network_status),
+            in_values("provider_type", f.provider_type),
+            in_values("status", f.status),
             eq("state", f.state) if f.state else None,
             eq("primary_specialty", f.specialty) if f.specialty else None,
             eq("npi", f.npi) if f.npi else None,
@@ -382,9 +379,9 @@ class EntityQueries:
     ) -> Connection[Credential]:
         f = filter or CredentialFilter()
         extra = all_of(
-            _in("status", f.status),
-            _in("credential_type", f.credential_type),
-            _ref(f.provider_id, "Provider", "provider_id", "providerId"),
+            in_values("status", f.status),
+            in_values("credential_type", f.credential_type),
+            id_equals(f.provider_id, "Provider", "provider_id", "providerId"),
             Compare("expiration_date", "<", f.expires_before) if f.expires_before else None,
         )
         return await CREDENTIALS.top_level(
@@ -405,7 +402,8 @@ class EntityQueries:
     ) -> Connection[Contract]:
         f = filter or ContractFilter()
         extra = all_of(
-            _in("status", f.status), _ref(f.provider_id, "Provider", "provider_id", "providerId")
+            in_values("status", f.status),
+            id_equals(f.provider_id, "Provider", "provider_id", "providerId"),
         )
         return await CONTRACTS.top_level(
             info.context, lambda r: build(Contract, r), first=first, after=after, extra=extra
@@ -425,7 +423,7 @@ class EntityQueries:
         filter: EmployerFilter | None = None,
     ) -> Connection[Employer]:
         f = filter or EmployerFilter()
-        extra = all_of(_in("status", f.status), eq("state", f.state) if f.state else None)
+        extra = all_of(in_values("status", f.status), eq("state", f.state) if f.state else None)
         return await EMPLOYERS.top_level(
             info.context, lambda r: build(Employer, r), first=first, after=after, extra=extra
         )

@@ -13,24 +13,13 @@ from domain.reasons import MissingReason, require_reason
 from graph import loaders as ld
 from graph.access.types import BreakGlassGrant, Consent
 from graph.context import Info
-from graph.errors import BadUserInput, Forbidden, NotFound
+from graph.errors import BadUserInput, NotFound
+from graph.guard import require
 from graph.lookup import by_global_id
 from graph.member.types import Dependent
 from graph.relay import from_global_id
 from graph.rows import build
 from policies import resources as res
-
-
-def _require(info: Info, action: str, resource: res.Resource) -> None:
-    if not info.context.authorizer.allowed(info.context.principal, action, resource):
-        info.context.audit.event(
-            f"{action}_denied",
-            type(resource).__name__,
-            getattr(resource, "id", None),
-            success=False,
-            error="FORBIDDEN",
-        )
-        raise Forbidden("You may not do that to this record.")
 
 
 async def _dependent(info: Info, dependent_id: strawberry.ID | None) -> Dependent:
@@ -56,7 +45,7 @@ class AccessMutations:
     async def grant_consent(self, info: Info, dependent_id: strawberry.ID | None = None) -> Consent:
         dependent = await _dependent(info, dependent_id)
         row = dependent._row
-        _require(info, "grant_consent", res.Dependent(**row))
+        require(info, "grant_consent", res.Dependent(**row))
         if not is_adult(row["date_of_birth"], today=info.context.today):
             raise BadUserInput("Only an adult dependent gives consent.", field="dependentId")
         async with info.context.unit_of_work() as db:
@@ -79,7 +68,7 @@ class AccessMutations:
         self, info: Info, dependent_id: strawberry.ID | None = None
     ) -> Consent:
         dependent = await _dependent(info, dependent_id)
-        _require(info, "revoke_consent", res.Dependent(**dependent._row))
+        require(info, "revoke_consent", res.Dependent(**dependent._row))
         async with info.context.unit_of_work() as db:
             await access_db.revoke_consent(db, dependent_id=dependent.db_id)
             info.context.audit.event(
@@ -99,7 +88,7 @@ class AccessMutations:
         self, info: Info, member_id: strawberry.ID, reason: str
     ) -> BreakGlassGrant:
         member = await by_global_id(info, member_id, expected="Member")
-        _require(info, "open_break_glass", res.Member(**member._row))
+        require(info, "open_break_glass", res.Member(**member._row))
         try:
             cleaned = breakglass.validate_reason(reason)
         except breakglass.BreakGlassError as exc:
@@ -141,7 +130,7 @@ class AccessMutations:
         person = await by_global_id(info, person_id, expected=type_name)
         row = person._row
         resource = res.Member(**row) if type_name == "Member" else res.Dependent(**row)
-        _require(info, "reveal_ssn", resource)
+        require(info, "reveal_ssn", resource)
         try:
             cleaned = require_reason(reason, for_what="revealing an SSN")
         except MissingReason as exc:
@@ -168,7 +157,7 @@ class AccessMutations:
         row = await info.context.loader(ld.BreakGlassGrantByIdLoader).load(grant_id)
         if row is None:
             raise NotFound("break-glass grant")
-        _require(info, "close_review", res.BreakGlassGrant(**row))
+        require(info, "close_review", res.BreakGlassGrant(**row))
         if not note.strip():
             raise BadUserInput("Write a review note.", field="note")
         async with info.context.unit_of_work() as db:

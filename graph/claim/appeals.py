@@ -20,10 +20,11 @@ from graph.claim.mutations import (
     _changed,
     _Conflict,
     _record_change,
-    _require,
+    illegal,
 )
 from graph.claim.types import Appeal, Claim
 from graph.context import Info
+from graph.guard import require
 from graph.lookup import by_global_id
 from graph.rows import build
 from policies import resources as res
@@ -70,15 +71,6 @@ DecideAppealResult = Annotated[
 ]
 
 
-def _illegal(exc: IllegalTransition) -> IllegalStatusChange:
-    return IllegalStatusChange(
-        code="BAD_USER_INPUT",
-        message=str(exc),
-        current_status=exc.current,
-        requested_status=exc.requested,
-    )
-
-
 @strawberry.type
 class AppealMutations:
     @strawberry.mutation(
@@ -95,7 +87,7 @@ class AppealMutations:
     ) -> FileAppealResult:
         claim = await by_global_id(info, claim_id, expected="Claim")
         row = claim._row
-        _require(info, "file_appeal", res.Claim(**row))
+        require(info, "file_appeal", res.Claim(**row))
         ctx, now = info.context, datetime.now(UTC)
         if not reason.strip():
             return InvalidInput(
@@ -104,7 +96,7 @@ class AppealMutations:
         try:
             lifecycle.move_claim(row["status"], "appealed")
         except IllegalTransition as exc:
-            return _illegal(exc)
+            return illegal(exc)
         try:
             async with ctx.unit_of_work() as db:
                 rules.check_filing(
@@ -136,7 +128,7 @@ class AppealMutations:
     ) -> DecideAppealResult:
         appeal = await by_global_id(info, appeal_id, expected="Appeal")
         a = appeal._row
-        _require(info, "decide", res.Appeal(**a))
+        require(info, "decide", res.Appeal(**a))
         ctx = info.context
         async with ctx.unit_of_work() as db:
             claim = await wf.claim_row(db, a["claim_id"])
@@ -148,7 +140,7 @@ class AppealMutations:
         try:
             lifecycle.move_appeal(a["status"], outcome.value)
         except IllegalTransition as exc:
-            return _illegal(exc)
+            return illegal(exc)
         try:
             async with ctx.unit_of_work() as db:
                 values = {

@@ -48,11 +48,11 @@ class ClaimOrder:
     direction: OrderDirection = OrderDirection.DESC
 
 
-def _in(column: str, values) -> RowFilter | None:
+def in_values(column: str, values) -> RowFilter | None:
     return Compare(column, "in", tuple(v.value for v in values)) if values else None
 
 
-def _id(value, expected: str, column: str, field: str) -> RowFilter | None:
+def id_equals(value, expected: str, column: str, field: str) -> RowFilter | None:
     if value is None:
         return None
     return eq(column, from_global_id(value, expected=expected, field=f"filter.{field}")[1])
@@ -63,13 +63,13 @@ def claim_filter(f: ClaimFilter | None) -> RowFilter | None:
     if f is None:
         return None
     parts: list[RowFilter | None] = [
-        _in("status", f.status),
-        _in("claim_type", f.claim_type),
-        _in("priority", f.priority),
-        _id(f.member_id, "Member", "member_id", "memberId"),
-        _id(f.dependent_id, "Dependent", "dependent_id", "dependentId"),
-        _id(f.provider_id, "Provider", "provider_id", "providerId"),
-        _id(f.policy_id, "Policy", "policy_id", "policyId"),
+        in_values("status", f.status),
+        in_values("claim_type", f.claim_type),
+        in_values("priority", f.priority),
+        id_equals(f.member_id, "Member", "member_id", "memberId"),
+        id_equals(f.dependent_id, "Dependent", "dependent_id", "dependentId"),
+        id_equals(f.provider_id, "Provider", "provider_id", "providerId"),
+        id_equals(f.policy_id, "Policy", "policy_id", "policyId"),
         *date_range("service_date", f.service_date_from, f.service_date_to, field="serviceDate"),
         *date_range("submission_date", f.submitted_from, f.submitted_to, field="submitted"),
         *date_range(

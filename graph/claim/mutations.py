@@ -16,7 +16,7 @@ from domain.errors import DomainError, IllegalTransition
 from domain.triage import is_preventive
 from graph.claim.types import Claim
 from graph.context import Info
-from graph.errors import Forbidden
+from graph.guard import require
 from graph.lookup import by_global_id
 from graph.rows import build
 from policies import resources as res
@@ -105,17 +105,21 @@ class _Conflict(Exception):
     pass
 
 
+def illegal(exc: IllegalTransition) -> IllegalStatusChange:
+    return IllegalStatusChange(
+        code="BAD_USER_INPUT",
+        message=str(exc),
+        current_status=exc.current,
+        requested_status=exc.requested,
+    )
+
+
 def _changed(version: int | None) -> ClaimChanged:
     return ClaimChanged(
         code="CONFLICT",
         message="Another change to this claim was saved first; reload it and decide again.",
         current_version=version,
     )
-
-
-def _require(info: Info, action: str, resource: res.Resource) -> None:
-    if not info.context.authorizer.allowed(info.context.principal, action, resource):
-        raise Forbidden("You may not do that to this record.")
 
 
 @strawberry.enum(description="How a payment was made.")
@@ -131,18 +135,13 @@ async def _checked(info: Info, claim_id, version: int, action: str, requested: s
     typed refusal to return."""
     claim = await by_global_id(info, claim_id, expected="Claim")
     row = claim._row
-    _require(info, action, res.Claim(**row))
+    require(info, action, res.Claim(**row))
     if row["version"] != version:
         return row, _changed(row["version"])
     try:
         lifecycle.move_claim(row["status"], requested)
     except IllegalTransition as exc:
-        return row, IllegalStatusChange(
-            code="BAD_USER_INPUT",
-            message=str(exc),
-            current_status=exc.current,
-            requested_status=exc.requested,
-        )
+        return row, illegal(exc)
     return row, None
 
 
@@ -245,19 +244,14 @@ class ClaimMutations:
     ) -> AdjudicateClaimResult:
         claim = await by_global_id(info, input.claim_id, expected="Claim")
         row = claim._row
-        _require(info, "adjudicate", res.Claim(**row))
+        require(info, "adjudicate", res.Claim(**row))
         requested = adjudication.STATUS[adjudication.Decision(input.decision.value)]
         if row["version"] != input.version:  # decided on a claim that has since changed
             return _changed(row["version"])
         try:
             lifecycle.move_claim(row["status"], requested)
         except IllegalTransition as exc:
-            return IllegalStatusChange(
-                code="BAD_USER_INPUT",
-                message=str(exc),
-                current_status=exc.current,
-                requested_status=exc.requested,
-            )
+            return illegal(exc)
         ctx = info.context
         try:
             async with ctx.unit_of_work() as db:
