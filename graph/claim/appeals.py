@@ -13,19 +13,21 @@ from db import workflows as wf
 from domain import appeals as rules
 from domain import lifecycle
 from domain.errors import DomainError, IllegalTransition
-from graph.claim.mutations import (
-    ClaimChanged,
-    IllegalStatusChange,
-    InvalidInput,
-    _changed,
-    _Conflict,
-    _record_change,
-    illegal,
-)
+from graph.claim.mutations import _changed, _Conflict, _record_change
 from graph.claim.types import Appeal, Claim
 from graph.context import Info
 from graph.guard import require
 from graph.lookup import by_global_id
+from graph.results import (
+    IllegalStatusChange,
+    InvalidInput,
+    NotAllowed,
+    RecordChanged,
+    illegal,
+    invalid,
+    invalid_field,
+    not_allowed,
+)
 from graph.rows import build
 from policies import resources as res
 
@@ -55,18 +57,12 @@ class AppealDecided:
     claim: Claim
 
 
-@strawberry.type(description="The rule of separation of duties, or another role rule, refused it.")
-class NotAllowed:
-    code: str
-    message: str
-
-
 FileAppealResult = Annotated[
-    AppealFiled | InvalidInput | IllegalStatusChange | ClaimChanged,
+    AppealFiled | InvalidInput | IllegalStatusChange | RecordChanged,
     strawberry.union("FileAppealResult"),
 ]
 DecideAppealResult = Annotated[
-    AppealDecided | NotAllowed | IllegalStatusChange | ClaimChanged,
+    AppealDecided | NotAllowed | IllegalStatusChange | RecordChanged,
     strawberry.union("DecideAppealResult"),
 ]
 
@@ -90,9 +86,7 @@ class AppealMutations:
         require(info, "file_appeal", res.Claim(**row))
         ctx, now = info.context, datetime.now(UTC)
         if not reason.strip():
-            return InvalidInput(
-                code="BAD_USER_INPUT", message="Say why you appeal.", field="reason"
-            )
+            return invalid_field("reason", "Say why you appeal.")
         try:
             lifecycle.move_claim(row["status"], "appealed")
         except IllegalTransition as exc:
@@ -114,7 +108,7 @@ class AppealMutations:
                     db, ctx, row, action="appeal_filed", new_status="appealed", values={}
                 )
         except DomainError as exc:
-            return InvalidInput(code="BAD_USER_INPUT", message=str(exc), field=exc.field)
+            return invalid(exc)
         except _Conflict:
             return _changed(None)
         return AppealFiled(appeal=build(Appeal, appeal), claim=build(Claim, updated))
@@ -136,7 +130,7 @@ class AppealMutations:
             rules.check_decider(decider_id=ctx.principal.user_id,
                                 claim_adjudicator_id=claim["processed_by"])  # fmt: skip
         except DomainError as exc:
-            return NotAllowed(code="FORBIDDEN", message=str(exc))
+            return not_allowed(exc)
         try:
             lifecycle.move_appeal(a["status"], outcome.value)
         except IllegalTransition as exc:

@@ -18,6 +18,15 @@ from graph.claim.types import Claim
 from graph.context import Info
 from graph.guard import require
 from graph.lookup import by_global_id
+from graph.results import (
+    IllegalStatusChange,
+    InvalidInput,
+    RecordChanged,
+    changed,
+    illegal,
+    invalid,
+    invalid_field,
+)
 from graph.rows import build
 from policies import resources as res
 
@@ -52,28 +61,6 @@ class ClaimAdjudicated:
     event_sequence: int = strawberry.field(description="The outbox cursor of this change.")
 
 
-@strawberry.type(description="The input breaks a rule; `field` names the input at fault.")
-class InvalidInput:
-    code: str
-    message: str
-    field: str | None
-
-
-@strawberry.type(description="The claim is not in a state that allows this move.")
-class IllegalStatusChange:
-    code: str
-    message: str
-    current_status: str
-    requested_status: str
-
-
-@strawberry.type(description="Someone changed the claim first: reload it and decide again.")
-class ClaimChanged:
-    code: str
-    message: str
-    current_version: int | None
-
-
 @strawberry.type(description="The claim, now assigned to you and under review.")
 class ClaimAssigned:
     claim: Claim
@@ -88,15 +75,15 @@ class PaymentRecorded:
 
 
 AssignClaimResult = Annotated[
-    ClaimAssigned | IllegalStatusChange | ClaimChanged, strawberry.union("AssignClaimResult")
+    ClaimAssigned | IllegalStatusChange | RecordChanged, strawberry.union("AssignClaimResult")
 ]
 RecordPaymentResult = Annotated[
-    PaymentRecorded | InvalidInput | IllegalStatusChange | ClaimChanged,
+    PaymentRecorded | InvalidInput | IllegalStatusChange | RecordChanged,
     strawberry.union("RecordPaymentResult"),
 ]
 
 AdjudicateClaimResult = Annotated[
-    ClaimAdjudicated | InvalidInput | IllegalStatusChange | ClaimChanged,
+    ClaimAdjudicated | InvalidInput | IllegalStatusChange | RecordChanged,
     strawberry.union("AdjudicateClaimResult"),
 ]
 
@@ -105,21 +92,8 @@ class _Conflict(Exception):
     pass
 
 
-def illegal(exc: IllegalTransition) -> IllegalStatusChange:
-    return IllegalStatusChange(
-        code="BAD_USER_INPUT",
-        message=str(exc),
-        current_status=exc.current,
-        requested_status=exc.requested,
-    )
-
-
-def _changed(version: int | None) -> ClaimChanged:
-    return ClaimChanged(
-        code="CONFLICT",
-        message="Another change to this claim was saved first; reload it and decide again.",
-        current_version=version,
-    )
+def _changed(version: int | None) -> RecordChanged:
+    return changed(version, "claim")
 
 
 @strawberry.enum(description="How a payment was made.")
@@ -211,10 +185,8 @@ class ClaimMutations:
             return refusal
         amount = row["paid_amount"]
         if amount is None or amount <= 0:
-            return InvalidInput(
-                code="BAD_USER_INPUT",
-                message="Nothing is payable on this claim: its paid amount is zero.",
-                field="claimId",
+            return invalid_field(
+                "claimId", "Nothing is payable on this claim: its paid amount is zero."
             )
         ctx = info.context
         try:
@@ -257,7 +229,7 @@ class ClaimMutations:
             async with ctx.unit_of_work() as db:
                 updated, sequence = await _adjudicate(db, ctx, row, input, requested)
         except DomainError as exc:
-            return InvalidInput(code="BAD_USER_INPUT", message=str(exc), field=exc.field)
+            return invalid(exc)
         except _Conflict:
             return _changed(None)
         return ClaimAdjudicated(claim=build(Claim, updated), event_sequence=sequence)

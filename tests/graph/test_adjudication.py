@@ -14,7 +14,7 @@ ADJUDICATE = """mutation($input: AdjudicateClaimInput!) { adjudicateClaim(input:
       lines { allowedAmount paidAmount chargeAmount } } }
   ... on InvalidInput { code message field }
   ... on IllegalStatusChange { code currentStatus requestedStatus }
-  ... on ClaimChanged { code message } } }"""
+  ... on RecordChanged { code message } } }"""
 
 OPEN = "{ claimQueue(first: 100) { edges { node { id version status } } } }"
 
@@ -160,7 +160,7 @@ async def test_two_adjudicators_at_once_exactly_one_wins_50_times(client, token_
             decide("adjudicator@example.com", claim, "APPROVE"),
             decide("adjudicator2@example.com", claim, "DENY"),
         )
-        assert sorted(outcomes) == ["ClaimAdjudicated", "ClaimChanged"], outcomes
+        assert sorted(outcomes) == ["ClaimAdjudicated", "RecordChanged"], outcomes
     async with engine.connect() as conn:
         events = (
             await conn.execute(
@@ -236,11 +236,11 @@ async def test_a_failure_midway_leaves_nothing_behind(gql, engine, monkeypatch):
 
 ASSIGN = """mutation($c: ID!, $v: Int!) { assignClaim(claimId: $c, version: $v) { __typename
   ... on ClaimAssigned { claim { status version } }
-  ... on IllegalStatusChange { currentStatus requestedStatus } ... on ClaimChanged { code } } }"""
+  ... on IllegalStatusChange { currentStatus requestedStatus } ... on RecordChanged { code } } }"""
 PAY = """mutation($c: ID!, $v: Int!) { recordPayment(claimId: $c, version: $v, method: EFT) {
   __typename ... on PaymentRecorded { paymentNumber claim { status paidAmount payments { amount status } } }
   ... on InvalidInput { field message } ... on IllegalStatusChange { currentStatus }
-  ... on ClaimChanged { code } } }"""
+  ... on RecordChanged { code } } }"""
 
 
 async def test_assign_then_approve_then_pay(gql):
