@@ -40,25 +40,39 @@ async def pricing(
     """(in network?, fee schedule) for a provider on a date: an active contract of its own
     or of its group, and an in-network provider."""
     provider = (
-        (await conn.execute(select(providers).where(providers.c.id == provider_id)))
+        (
+            await conn.execute(
+                select(providers.c.id, providers.c.parent_id, providers.c.network_status).where(
+                    providers.c.id == provider_id
+                )
+            )
+        )
         .mappings()
         .one()
     )
-    owners = [provider_id] + ([provider["parent_id"]] if provider["parent_id"] else [])
-    active = and_(
+    rows = await conn.execute(
+        select(fee_schedule_items.c.procedure_code, fee_schedule_items.c.allowed_amount)
+        .join(contracts, contracts.c.id == fee_schedule_items.c.contract_id)
+        .where(active_contract(_owners(provider), service_date))
+    )
+    schedule = {code: amount for code, amount in rows}
+    in_network = provider["network_status"] == "in_network" and bool(schedule)
+    return in_network, schedule
+
+
+def _owners(provider: RowMapping) -> list[UUID]:
+    """A provider and the group it practises in: a group's contract covers its practitioners."""
+    return [provider["id"]] + ([provider["parent_id"]] if provider["parent_id"] else [])
+
+
+def active_contract(owners: list[UUID], service_date: date):
+    """The condition for a contract of one of `owners` in force on `service_date`."""
+    return and_(
         contracts.c.provider_id.in_(owners),
         contracts.c.status == "active",
         contracts.c.effective_date <= service_date,
         or_(contracts.c.termination_date.is_(None), contracts.c.termination_date > service_date),
     )
-    rows = await conn.execute(
-        select(fee_schedule_items.c.procedure_code, fee_schedule_items.c.allowed_amount)
-        .join(contracts, contracts.c.id == fee_schedule_items.c.contract_id)
-        .where(active)
-    )
-    schedule = {code: amount for code, amount in rows}
-    in_network = provider["network_status"] == "in_network" and bool(schedule)
-    return in_network, schedule
 
 
 async def policy_for_update(conn, policy_id: UUID) -> RowMapping:

@@ -30,6 +30,7 @@ from graph.auth import InvalidToken, signing_key, verify_access_token
 from graph.config import Settings
 from graph.context import Context, enter, leave
 from graph.errors import error_body
+from graph.idempotency import run_once
 from graph.loaders import UserByIdLoader
 from graph.logs import RequestTimer
 from graph.oidc import Jwks, unverified_issuer, verify_external
@@ -87,7 +88,12 @@ class AuthenticatedGraphQL:
         self.jwks = Jwks(settings.oidc_jwks_url) if settings.oidc_enabled else None
         self.key = signing_key()
         self.graphql = _GraphQL(
-            build_schema(settings), graphql_ide="graphiql", allow_queries_via_get=True
+            build_schema(settings),
+            graphql_ide="graphiql",
+            allow_queries_via_get=True,
+            # claim documents arrive as multipart uploads; bearer tokens (never cookies)
+            # authenticate every request, so a cross-site form cannot ride a session
+            multipart_uploads_enabled=True,
         )
 
     async def __call__(self, scope, receive, send) -> None:
@@ -117,7 +123,7 @@ class AuthenticatedGraphQL:
             context = request.state.context
             token = enter(context)
             try:
-                await self.graphql(scope, receive, send_and_note)
+                await run_once(self.graphql, context, scope, receive, send_and_note)
             finally:
                 leave(token)
         finally:

@@ -26,6 +26,10 @@ class Settings:
     max_page_size: int = 100
     max_query_depth: int = field(default_factory=lambda: _int("MAX_QUERY_DEPTH", 10))
     max_aliases: int = field(default_factory=lambda: _int("MAX_ALIASES", 30))
+    # Claim documents above this size are refused before they are read.
+    max_document_bytes: int = field(
+        default_factory=lambda: _int("MAX_DOCUMENT_BYTES", 10 * 1024 * 1024)
+    )
     db_pool_size: int = field(default_factory=lambda: _int("DB_POOL_SIZE", 10))
     # An external OpenID Connect provider (production sign-in), when both are set.
     oidc_issuer: str | None = field(default_factory=lambda: os.environ.get("OIDC_ISSUER") or None)

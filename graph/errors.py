@@ -39,6 +39,7 @@ class ServiceUnavailable(ApiError):
     code = "SERVICE_UNAVAILABLE"
 
 
-def error_body(code: str, message: str) -> dict:
+def error_body(code: str, message: str, *, field: str | None = None) -> dict:
     """A GraphQL-shaped error document for answers given before execution starts."""
-    return {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    extensions = {"code": code} | ({"field": field} if field else {})
+    return {"data": None, "errors": [{"message": message, "extensions": extensions}]}

@@ -25,6 +25,7 @@ from graph.claim.inputs import (
     in_values,
 )
 from graph.claim.mutations import ClaimMutations
+from graph.claim.submit import ClaimValidationQueries, SubmitClaimMutations
 from graph.claim.types import Appeal, Claim, Payment
 from graph.context import Info
 from graph.employer.types import Employer
@@ -430,10 +431,12 @@ class EntityQueries:
 
 
 @strawberry.type
-class Query(EntityQueries, AccessQueries, AuditQueries, DisclosureQueries):
+class Query(
+    EntityQueries, AccessQueries, AuditQueries, DisclosureQueries, ClaimValidationQueries
+):
     """The root: every entity's lookups and lists, and the access tools."""
 
 
 @strawberry.type
-class Mutation(AccessMutations, ClaimMutations, AppealMutations):
+class Mutation(AccessMutations, ClaimMutations, SubmitClaimMutations, AppealMutations):
     """Every change; a regulator may attempt none of them (policies/base.polar)."""

@@ -1,8 +1,25 @@
 # Claims, and what hangs off a claim: appeals and payments.
 
 resource Claim {
-    permissions = ["read", "assign", "adjudicate", "record_payment", "file_appeal"];
+    permissions = ["read", "submit", "validate", "assign", "adjudicate", "record_payment", "file_appeal"];
 }
+
+# Whose claim a submission is: a provider's staff always bill as their own organisation,
+# whatever providerId the input names (ACCESS.md); plan staff name the provider.
+claim_provider(actor: User, _requested, provider) if
+    actor.role = "provider" and provider = actor.provider_id;
+claim_provider(actor: User, requested, requested) if
+    plan_staff(actor) and requested != nil;
+
+# Providers submit claims as their own organisation; admins for any provider.
+has_permission(actor: User, "submit", claim: Claim) if
+    actor.role = "provider" and claim.provider_id = actor.provider_id;
+has_permission(actor: User, "submit", _claim: Claim) if actor.role = "admin";
+
+# A dry-run validation: providers for their own organisation, plan staff for anyone.
+has_permission(actor: User, "validate", claim: Claim) if
+    actor.role = "provider" and claim.provider_id = actor.provider_id;
+has_permission(actor: User, "validate", _claim: Claim) if plan_staff(actor);
 
 # A member appeals their own claims (those they may see); a provider its organisation's.
 has_permission(actor: User, "file_appeal", claim: Claim) if

@@ -116,6 +116,15 @@ class Authorizer:
         """Whether the role may attempt this kind of action at all (regulators: reads only)."""
         return self._oso.query_rule_once("within_role_limits", principal, action)
 
+    # 4. identities forced by role
+    def claim_provider(self, principal: Principal, requested: UUID | None) -> UUID | None:
+        """The provider a claim this principal submits is billed under (None: none may be)."""
+        for result in self._oso.query_rule(
+            "claim_provider", principal, requested, Variable("provider")
+        ):
+            return result["bindings"]["provider"]
+        return None
+
     # purposes of use
     def purpose_allowed(self, role: str, purpose: str) -> bool:
         return self._oso.query_rule_once("allowed_purpose", role, purpose)

@@ -64,6 +64,7 @@ class Claim(Node):
     is_sensitive = classified("is_sensitive", BUSINESS, "business", bool)
     requires_manual_review = classified("requires_manual_review", BUSINESS, "business", bool)
     is_duplicate = classified("is_duplicate", BUSINESS, "business", bool)
+    validation_warnings = classified("validation_warnings", BUSINESS, "business", JSON)
     version = classified("version", BUSINESS, "business", int)
     created_at = classified("created_at", BUSINESS, "business", datetime)
     updated_at = classified("updated_at", BUSINESS, "business", datetime)

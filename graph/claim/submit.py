@@ -1,0 +1,413 @@
+"""Claim submission and its dry run: identify the patient, validate against the plan's data,
+triage, then (for a real submission) write the claim, its lines, documents, timeline, audit
+and outbox event in one transaction."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+from strawberry.file_uploads import Upload
+
+from db import submission as sub
+from db import workflows as wf
+from domain import documents as docs
+from domain import validation as v
+from domain.errors import DomainError
+from domain.people import match_patient
+from domain.triage import Triage, is_sensitive, triage
+from graph import enums
+from graph.claim.types import Claim
+from graph.context import Context, Info
+from graph.guard import require
+from graph.relay import from_global_id
+from graph.results import InvalidInput, invalid
+from graph.rows import build
+from policies import resources as res
+
+
+@strawberry.input(description="One service line: a CPT/HCPCS code, its charge and units.")
+class ClaimLineInput:
+    procedure_code: str
+    charge_amount: Decimal = strawberry.field(description="Two decimal places, above zero.")
+    units: int = 1
+    modifiers: list[str] = strawberry.field(default_factory=list)
+    diagnosis_pointers: list[int] = strawberry.field(
+        default_factory=list, description="1-based positions in diagnosisCodes (at most 4)."
+    )
+    service_date: date | None = strawberry.field(
+        default=None, description="When the line's date differs from the claim's."
+    )
+
+
+@strawberry.input(description="A document sent with the claim (multipart upload).")
+class ClaimDocumentInput:
+    file: Upload
+    document_type: enums.DocumentType = enums.DocumentType.OTHER  # type: ignore[attr-defined]
+
+
+@strawberry.input(
+    description="A claim as a provider bills it. The patient is identified as on the "
+    "insurance card: the member number and the patient's date of birth (and first name "
+    "when two people under the number share a birthday)."
+)
+class SubmitClaimInput:
+    member_number: str
+    patient_date_of_birth: date
+    patient_first_name: str | None = None
+    provider_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Admins name the billing provider. Provider staff always bill as their "
+        "own organisation: whatever this names is ignored.",
+    )
+    claim_type: enums.ClaimType = enums.ClaimType.MEDICAL  # type: ignore[attr-defined]
+    place_of_service: str | None = strawberry.field(
+        default=None, description="CMS place-of-service code, e.g. 11 (office)."
+    )
+    service_date: date
+    diagnosis_codes: list[str] = strawberry.field(description="ICD-10-CM, most relevant first.")
+    lines: list[ClaimLineInput]
+    documents: list[ClaimDocumentInput] | None = None
+    notes: str | None = None
+
+
+@strawberry.enum
+class FindingSeverity(Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@strawberry.type(description="What one validation rule found, and the input it points at.")
+class ValidationFinding:
+    rule: str
+    severity: FindingSeverity
+    message: str
+    field: str | None
+
+    @classmethod
+    def of(cls, finding: v.Finding) -> ValidationFinding:
+        return cls(
+            rule=finding.rule,
+            severity=FindingSeverity(finding.severity.value),
+            message=finding.message,
+            field=finding.field,
+        )
+
+
+@strawberry.type(description="The claim as filed, with the warnings kept on it.")
+class ClaimSubmitted:
+    claim: Claim
+    findings: list[ValidationFinding]
+    event_sequence: int
+
+
+@strawberry.type(description="Validation found errors: nothing was saved. Fix and resubmit.")
+class ClaimRefused:
+    code: str
+    message: str
+    findings: list[ValidationFinding]
+
+
+@strawberry.type(description="A dry run: what submitting this claim would find. Nothing saved.")
+class ClaimValidation:
+    valid: bool
+    findings: list[ValidationFinding]
+    priority: enums.Priority | None  # type: ignore[valid-type]
+
+
+SubmitClaimResult = Annotated[
+    ClaimSubmitted | ClaimRefused | InvalidInput, strawberry.union("SubmitClaimResult")
+]
+ValidateClaimResult = Annotated[
+    ClaimValidation | InvalidInput, strawberry.union("ValidateClaimResult")
+]
+
+
+@dataclass(slots=True)
+class _Prepared:
+    draft: v.Draft
+    findings: list[v.Finding]
+    provider_id: UUID
+    member_id: UUID | None
+    dependent_id: UUID | None
+    policy_id: UUID | None
+    triage: Triage
+
+
+def _draft(input: SubmitClaimInput) -> v.Draft:
+    return v.Draft(
+        service_date=input.service_date,
+        diagnosis_codes=tuple(input.diagnosis_codes),
+        lines=tuple(
+            v.DraftLine(
+                procedure_code=line.procedure_code,
+                charge_amount=line.charge_amount,
+                units=line.units,
+                modifiers=tuple(line.modifiers),
+                diagnosis_pointers=tuple(line.diagnosis_pointers),
+                service_date=line.service_date,
+            )
+            for line in input.lines
+        ),
+        place_of_service=input.place_of_service.strip() if input.place_of_service else None,
+        claim_type=input.claim_type.value,
+    )
+
+
+def _billing_provider(info: Info, input: SubmitClaimInput, action: str) -> UUID:
+    """The provider the claim is billed under, as the policy forces it."""
+    requested = None
+    if input.provider_id is not None:
+        requested = from_global_id(input.provider_id, expected="Provider", field="providerId")[1]
+    provider = info.context.authorizer.claim_provider(info.context.principal, requested)
+    if provider is None:  # refuse whoever may not, then ask those who may to name one
+        require(info, action, res.Claim(id=None, provider_id=requested, member_id=None))
+        raise DomainError("Name the billing provider: providerId.", field="providerId")
+    return provider
+
+
+async def _prepare(info: Info, input: SubmitClaimInput, action: str) -> _Prepared:
+    """Authorize, identify the patient and validate; reads only."""
+    ctx = info.context
+    provider_id = _billing_provider(info, input, action)
+    require(info, action, res.Claim(id=None, provider_id=provider_id, member_id=None))
+    draft = _draft(input)
+    facts, who = await _facts(ctx, input, draft, provider_id)
+    findings = v.evaluate(v.DEFAULT_RULES, draft, facts)
+    codes = [v.normalise_procedure(c) for c in draft.procedure_codes]
+    priority = triage(
+        place_of_service=draft.place_of_service,
+        procedure_codes=codes,
+        diagnosis_codes=[v.normalise_diagnosis(c) for c in draft.diagnosis_codes],
+        billed=draft.billed if draft.billed.is_finite() else Decimal("0"),
+    )
+    return _Prepared(draft, findings, provider_id, *who, triage=priority)
+
+
+async def _facts(ctx: Context, input: SubmitClaimInput, draft: v.Draft, provider_id: UUID):
+    db = ctx.db
+    family = await sub.family_by_number(db, input.member_number) if input.member_number else []
+    patient = None
+    if family:
+        head = family[0]
+        patient = match_patient(
+            born=input.patient_date_of_birth,
+            first_name=input.patient_first_name,
+            subscriber=(head["date_of_birth"], head["first_name"]),
+            dependents=[
+                (r["dependent_id"], r["dependent_born"], r["dependent_first_name"])
+                for r in family
+                if r["dependent_id"] is not None
+            ],
+        )
+    provider = await sub.provider_row(db, provider_id)
+    network = await sub.network_facts(db, provider, draft.service_date) if provider else {}
+    base = {
+        "today": ctx.today,
+        "provider_found": provider is not None,
+        "provider_npi": provider["npi"] if provider else None,
+        "provider_status": provider["status"] if provider else None,
+        "credentials": tuple(
+            v.Credential(c["status"], c["issue_date"], c["expiration_date"])
+            for c in network.get("credentials", ())
+        ),
+        "has_contract": network.get("has_contract", False),
+    }
+    if patient is None:
+        return v.Facts(patient_found=False, **base), (None, None, None)
+    head = family[0]
+    member_id = head["id"]
+    dependent = None
+    if patient[0] == "dependent":
+        dependent = next(r for r in family if r["dependent_id"] == patient[1])
+    policy = await sub.covering_policy(db, member_id, draft.service_date)
+    dependent_id = dependent["dependent_id"] if dependent else None
+    same = dict(
+        member_id=member_id,
+        dependent_id=dependent_id,
+        provider_id=provider_id,
+        service_date=draft.service_date,
+        procedure_codes=[v.normalise_procedure(c) for c in draft.procedure_codes],
+    )
+    facts = v.Facts(
+        member=v.Span(head["status"], head["enrollment_date"], head["termination_date"]),
+        dependent=(
+            v.Span(
+                dependent["dependent_status"],
+                dependent["dependent_enrolled"],
+                dependent["dependent_terminated"],
+            )
+            if dependent
+            else None
+        ),  # fmt: skip
+        dependent_born=dependent["dependent_born"] if dependent else None,
+        dependent_is_child=bool(dependent and dependent["dependent_relationship"] == "child"),
+        policy=(
+            v.Span(policy["status"], policy["effective_date"], policy["termination_date"])
+            if policy
+            else None
+        ),  # fmt: skip
+        duplicates=await sub.duplicates(db, **same),
+        **base,
+    )
+    return facts, (member_id, dependent_id, policy["id"] if policy else None)
+
+
+async def _documents(ctx: Context, input: SubmitClaimInput) -> list[dict]:
+    """Read and check the uploads: size before reading, kind from the bytes."""
+    uploads = input.documents or []
+    docs.check_count(len(uploads))
+    limit = ctx.settings.max_document_bytes
+    rows = []
+    for i, doc in enumerate(uploads):
+        at = f"documents[{i}].file"
+        docs.check_size(getattr(doc.file, "size", None), limit=limit, field=at)
+        content = await doc.file.read(limit + 1)
+        docs.check_size(len(content), limit=limit, field=at)
+        mime = docs.detect(content[:512], field=at)
+        rows.append({
+            "document_type": doc.document_type.value,
+            "file_name": (getattr(doc.file, "filename", None) or f"document-{i + 1}")[:200],
+            "mime_type": mime, "file_size": len(content),
+            # stored encrypted like every PHI column; bytes go in as base64 text
+            "content": _b64(content), "sha256": hashlib.sha256(content).hexdigest(),
+            "uploaded_by": ctx.principal.user_id,
+        })  # fmt: skip
+    return rows
+
+
+def _b64(content: bytes) -> str:
+    return base64.b64encode(content).decode("ascii")
+
+
+def _findings(findings: list[v.Finding]) -> list[ValidationFinding]:
+    return [ValidationFinding.of(f) for f in findings]
+
+
+@strawberry.type
+class SubmitClaimMutations:
+    @strawberry.mutation(
+        description="File a claim. It is validated against the plan's data (errors refuse "
+        "it, warnings are kept on it), flagged sensitive where the diagnoses say so, "
+        "triaged for the payer queue and numbered."
+    )
+    async def submit_claim(self, info: Info, input: SubmitClaimInput) -> SubmitClaimResult:
+        ctx = info.context
+        try:
+            prepared = await _prepare(info, input, "submit")
+            documents = await _documents(ctx, input)
+        except DomainError as exc:
+            return invalid(exc)
+        if v.refuses(prepared.findings):
+            return _refused(ctx, prepared)
+        async with ctx.unit_of_work() as db:
+            claim, sequence = await _file(db, ctx, input, prepared, documents)
+        if claim is None:  # a twin submission won the race to the duplicate check
+            return _refused(ctx, prepared)
+        kept = [f for f in prepared.findings if f.severity is not v.Severity.ERROR]
+        return ClaimSubmitted(
+            claim=build(Claim, claim), findings=_findings(kept), event_sequence=sequence
+        )
+
+
+def _refused(ctx: Context, prepared: _Prepared) -> ClaimRefused:
+    errors = [f for f in prepared.findings if f.severity is v.Severity.ERROR]
+    ctx.audit.event(
+        "submit_claim",
+        "Claim",
+        None,
+        subject_member_id=prepared.member_id,
+        subject_dependent_id=prepared.dependent_id,
+        success=False,
+        error="BAD_USER_INPUT",
+        new_values={"refused_by": sorted({f.rule for f in errors})},
+    )
+    return ClaimRefused(
+        code="BAD_USER_INPUT",
+        message=f"The claim was not filed: {len(errors)} problem(s) to fix.",
+        findings=_findings(prepared.findings),
+    )
+
+
+async def _file(db, ctx: Context, input: SubmitClaimInput, p: _Prepared, documents: list[dict]):
+    draft = p.draft
+    codes = [v.normalise_procedure(c) for c in draft.procedure_codes]
+    who = dict(member_id=p.member_id, dependent_id=p.dependent_id,
+               provider_id=p.provider_id, service_date=draft.service_date)  # fmt: skip
+    await sub.lock_duplicates(db, **who)
+    # under the lock, ask the duplicate rule again: a twin may have been filed meanwhile
+    twins = await sub.duplicates(db, procedure_codes=codes, **who)
+    if twins:
+        rules = [r for r in v.DEFAULT_RULES if r.name == "duplicate_claim"]
+        p.findings.extend(v.evaluate(rules, draft, v.Facts(today=ctx.today, duplicates=twins)))
+        if v.refuses(p.findings):
+            return None, None
+    kept = [f for f in p.findings if f.severity is not v.Severity.ERROR]
+    diagnoses = [v.display_diagnosis(c) for c in draft.diagnosis_codes]
+    values = {
+        "policy_id": p.policy_id, "member_id": p.member_id, "dependent_id": p.dependent_id,
+        "provider_id": p.provider_id, "claim_type": draft.claim_type,
+        "place_of_service": draft.place_of_service, "diagnosis_codes": diagnoses,
+        "procedure_codes": sorted(set(codes)), "service_date": draft.service_date,
+        "received_date": datetime.now(UTC), "billed_amount": draft.billed,
+        "status": "submitted", "submitted_by": ctx.principal.user_id,
+        "priority": p.triage.priority.value, "triage_confidence": p.triage.confidence,
+        "triage_reasons": list(p.triage.reasons),
+        "is_sensitive": is_sensitive(diagnoses) or draft.claim_type == "mental_health",
+        "validation_warnings": [f.as_dict() for f in kept] or None,
+        "notes": input.notes.strip() if input.notes and input.notes.strip() else None,
+        **v.flags(kept),
+    }  # fmt: skip
+    lines = [
+        {
+            "line_number": i + 1, "procedure_code": code,
+            "modifiers": [m.strip().upper() for m in line.modifiers], "units": line.units,
+            "charge_amount": line.charge_amount,
+            "diagnosis_pointers": list(line.diagnosis_pointers),
+            "service_date": line.service_date or draft.service_date,
+        }
+        for i, (code, line) in enumerate(zip(codes, draft.lines, strict=True))
+    ]  # fmt: skip
+    claim = await sub.insert_claim(db, values=values, lines=lines, documents=documents)
+    details = {"priority": p.triage.priority.value, "confidence": str(p.triage.confidence),
+               "reasons": list(p.triage.reasons), "documents": len(documents)}  # fmt: skip
+    await wf.add_event(db, claim_id=claim["id"], actor_id=ctx.principal.user_id,
+                       action="submitted", old=None, new="submitted", details=details)  # fmt: skip
+    sequence = await wf.publish(db, topic="claim.status_changed", payload={
+        "claim_id": str(claim["id"]), "old_status": None, "new_status": "submitted",
+        "version": claim["version"],
+    })  # fmt: skip
+    ctx.audit.event(
+        "submit_claim", "Claim", claim["id"], subject_member_id=p.member_id,
+        subject_dependent_id=p.dependent_id,
+        new_values={"claim_number": claim["claim_number"], "status": "submitted",
+                    "triage": details, "warnings": [f.rule for f in kept]},
+    )  # fmt: skip
+    return claim, sequence
+
+
+@strawberry.type
+class ClaimValidationQueries:
+    @strawberry.field(
+        description="Run every validation rule over a claim without saving anything: the "
+        "findings submitClaim would give, and the priority triage would set."
+    )
+    async def validate_claim(self, info: Info, input: SubmitClaimInput) -> ValidateClaimResult:
+        try:
+            prepared = await _prepare(info, input, "validate")
+            await _documents(info.context, input)
+        except DomainError as exc:
+            return invalid(exc)
+        return ClaimValidation(
+            valid=not v.refuses(prepared.findings),
+            findings=_findings(prepared.findings),
+            priority=prepared.triage.priority,
+        )
