@@ -240,6 +240,17 @@ async def update_appeal(conn, *, appeal_id: UUID, version: int, values: dict) ->
     return result.mappings().first()
 
 
+async def status_before_appeal(conn, claim_id: UUID) -> str | None:
+    """The claim's status when its latest appeal was filed, from the timeline."""
+    result = await conn.execute(
+        select(claim_events.c.old_status)
+        .where(claim_events.c.claim_id == claim_id, claim_events.c.action == "appeal_filed")
+        .order_by(claim_events.c.created_at.desc())
+        .limit(1)
+    )
+    return result.scalar_one_or_none()
+
+
 async def claim_row(conn, claim_id: UUID) -> RowMapping:
     result = await conn.execute(select(claims).where(claims.c.id == claim_id))
     return result.mappings().one()

@@ -48,3 +48,11 @@ def check_decider(*, decider_id: UUID, claim_adjudicator_id: UUID | None) -> Non
             "An appeal is decided by someone other than the claim's adjudicator.",
             field="appealId",
         )
+
+
+def status_after_appeal(before: str | None) -> ClaimStatus:
+    """Where an upheld or withdrawn appeal leaves its claim: the decision that was appealed
+    (denied, or partially approved); denied when that decision is not on record."""
+    if before is not None and ClaimStatus(before) in APPEALABLE:
+        return ClaimStatus(before)
+    return ClaimStatus.DENIED

@@ -61,6 +61,18 @@ FileAppealResult = Annotated[
     AppealFiled | InvalidInput | IllegalStatusChange | RecordChanged,
     strawberry.union("FileAppealResult"),
 ]
+
+
+@strawberry.type(description="The appeal withdrawn; the claim is back at its decision.")
+class AppealWithdrawn:
+    appeal: Appeal
+    claim: Claim
+
+
+WithdrawAppealResult = Annotated[
+    AppealWithdrawn | IllegalStatusChange | RecordChanged,
+    strawberry.union("WithdrawAppealResult"),
+]
 DecideAppealResult = Annotated[
     AppealDecided | NotAllowed | IllegalStatusChange | RecordChanged,
     strawberry.union("DecideAppealResult"),
@@ -115,7 +127,8 @@ class AppealMutations:
 
     @strawberry.mutation(
         description="Decide an appeal (not on a claim you adjudicated). Upheld: the claim "
-        "stays denied. Overturned: the claim is re-adjudicated with adjudicateClaim."
+        "returns to the decision that was appealed. Overturned: the claim is re-adjudicated "
+        "with adjudicateClaim."
     )
     async def decide_appeal(
         self, info: Info, appeal_id: strawberry.ID, outcome: AppealOutcome, reason: str
@@ -135,40 +148,72 @@ class AppealMutations:
             lifecycle.move_appeal(a["status"], outcome.value)
         except IllegalTransition as exc:
             return illegal(exc)
+        values = {
+            "decision_reason": reason.strip() or None,
+            "decision_date": datetime.now(UTC),
+            "reviewed_by": ctx.principal.user_id,
+        }
         try:
             async with ctx.unit_of_work() as db:
-                values = {
-                    "status": outcome.value,
-                    "decision_reason": reason.strip() or None,
-                    "decision_date": datetime.now(UTC),
-                    "reviewed_by": ctx.principal.user_id,
-                }
-                decided = await wf.update_appeal(
-                    db, appeal_id=a["id"], version=a["version"], values=values
+                decided, claim = await _close(
+                    db, ctx, a, claim, status=outcome.value, values=values, action="decide_appeal"
                 )
-                if decided is None:
-                    raise _Conflict
-                if outcome is AppealOutcome.UPHOLD:
-                    claim, _ = await _record_change(
-                        db, ctx, claim, action="appeal_decided", new_status="denied", values={}
-                    )
-                else:  # the claim stays appealed until it is adjudicated again
-                    await wf.add_event(
-                        db,
-                        claim_id=claim["id"],
-                        actor_id=ctx.principal.user_id,
-                        action="appeal_decided",
-                        old=claim["status"],
-                        new=claim["status"],
-                        details={"appeal": "overturned"},
-                    )
-                    await wf.publish(db, topic="appeal.decided", payload={
-                        "appeal_id": str(a["id"]), "claim_id": str(claim["id"]),
-                        "outcome": outcome.value,
-                    })  # fmt: skip
-                ctx.audit.event("decide_appeal", "Appeal", a["id"],
-                                subject_member_id=claim["member_id"],
-                                new_values={"status": outcome.value})  # fmt: skip
         except _Conflict:
             return _changed(None)
         return AppealDecided(appeal=build(Appeal, decided), claim=build(Claim, claim))
+
+    @strawberry.mutation(
+        description="Withdraw an appeal you filed, while it is open; the claim returns to the "
+        "decision that was appealed."
+    )
+    async def withdraw_appeal(
+        self, info: Info, appeal_id: strawberry.ID, reason: str | None = None
+    ) -> WithdrawAppealResult:
+        appeal = await by_global_id(info, appeal_id, expected="Appeal")
+        a = appeal._row
+        require(info, "withdraw", res.Appeal(**a))
+        try:
+            lifecycle.move_appeal(a["status"], "withdrawn")
+        except IllegalTransition as exc:
+            return illegal(exc)
+        ctx = info.context
+        note = reason.strip() if reason and reason.strip() else None
+        try:
+            async with ctx.unit_of_work() as db:
+                claim = await wf.claim_row(db, a["claim_id"])
+                closed, claim = await _close(
+                    db, ctx, a, claim, status="withdrawn",
+                    values={"decision_reason": note, "decision_date": datetime.now(UTC)},
+                    action="withdraw_appeal",
+                )  # fmt: skip
+        except _Conflict:
+            return _changed(None)
+        return AppealWithdrawn(appeal=build(Appeal, closed), claim=build(Claim, claim))
+
+
+async def _close(db, ctx, a, claim, *, status: str, values: dict, action: str):
+    """Close an appeal under its version check. Upheld or withdrawn, the claim returns to the
+    appealed decision; overturned, it stays appealed until adjudicated again. The timeline,
+    outbox and audit rows go with it."""
+    closed = await wf.update_appeal(
+        db, appeal_id=a["id"], version=a["version"], values={"status": status, **values}
+    )
+    if closed is None:
+        raise _Conflict
+    if status == "overturned":
+        await wf.add_event(db, claim_id=claim["id"], actor_id=ctx.principal.user_id,
+                           action="appeal_decided", old=claim["status"], new=claim["status"],
+                           details={"appeal": status})  # fmt: skip
+    else:
+        back = rules.status_after_appeal(await wf.status_before_appeal(db, claim["id"]))
+        event = "appeal_withdrawn" if status == "withdrawn" else "appeal_decided"
+        claim, _ = await _record_change(db, ctx, claim, action=event, new_status=back.value,
+                                        values={})  # fmt: skip
+    topic = "appeal.withdrawn" if status == "withdrawn" else "appeal.decided"
+    await wf.publish(db, topic=topic, payload={
+        "appeal_id": str(a["id"]), "claim_id": str(claim["id"]), "outcome": status,
+    })  # fmt: skip
+    ctx.audit.event(action, "Appeal", a["id"], subject_member_id=claim["member_id"],
+                    subject_dependent_id=claim["dependent_id"],
+                    old_values={"status": a["status"]}, new_values={"status": status})  # fmt: skip
+    return closed, claim

@@ -1,5 +1,5 @@
-"""The whole story over HTTP with the demo personas: provider submits (the demo's claims) →
-adjudicator denies → member appeals → the same adjudicator is refused → the second
+"""The whole story over HTTP with the demo personas: provider submits → triage sets the
+priority → adjudicator denies → member appeals → the same adjudicator is refused → the second
 overturns → re-adjudication approves with cost sharing → payment recorded → the member
 sees the numbers; the timeline, the audit trail and the outbox hold every step."""
 
@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import text
 
 from tests.graph.test_adjudication import ADJUDICATE, PAY
+from tests.graph.test_submission import PROVIDER, SUBMIT, claim_input, maria  # noqa: F401
 
 FAMILY = "member@example.com"
 
@@ -19,17 +20,22 @@ def _uuid(global_id: str) -> str:
     return base64.urlsafe_b64decode(global_id + "==").decode().split(":")[1]
 
 
-async def test_deny_appeal_overturn_readjudicate_pay(gql, engine):
-    mine = await gql(
-        "{ me { member { claims(first: 50, filter: {status: [SUBMITTED, UNDER_REVIEW]}) "
-        "{ edges { node { id version status dependent { id } } } } } } }",
-        as_=FAMILY,
+async def test_submit_triage_deny_appeal_overturn_readjudicate_pay(gql, engine, maria):  # noqa: F811
+    # the provider files an urgent-care visit; triage puts it first in the queue
+    visit = claim_input(
+        maria,
+        days_ago=50,
+        placeOfService="23",
+        lines=[{"procedureCode": "99284", "chargeAmount": "640.00", "diagnosisPointers": [1]}],
     )
-    claim = next(
-        e["node"]
-        for e in mine["data"]["me"]["member"]["claims"]["edges"]
-        if e["node"]["dependent"] is None or True
-    )
+    filed = (await gql(SUBMIT, {"input": visit}, as_=PROVIDER))["data"]["submitClaim"]
+    assert filed["__typename"] == "ClaimSubmitted", filed
+    claim = filed["claim"] | {"version": 1}
+    assert claim["priority"] == "URGENT" and claim["status"] == "SUBMITTED"
+    queue = (await gql("{ claimQueue(first: 100) { edges { node { id priority } } } }",
+                       as_="adjudicator@example.com"))["data"]["claimQueue"]["edges"]  # fmt: skip
+    assert claim["id"] in [e["node"]["id"] for e in queue if e["node"]["priority"] == "URGENT"]
+
     denied = (await gql(ADJUDICATE, {"input": {
         "claimId": claim["id"], "version": claim["version"], "decision": "DENY",
         "denialCode": "50", "denialReason": "Not medically necessary"}},
@@ -93,9 +99,8 @@ async def test_deny_appeal_overturn_readjudicate_pay(gql, engine):
     assert seen["paidAmount"] == c["paidAmount"]
     assert seen["memberResponsibility"] == c["memberResponsibility"]
     actions = [e["action"] for e in seen["events"]]
-    story = actions[actions.index("appeal_filed") - 1 :]
-    expected = ["adjudicated", "appeal_filed", "appeal_decided", "adjudicated"]
-    assert story in (expected, [*expected, "paid"]), actions
+    expected = ["submitted", "adjudicated", "appeal_filed", "appeal_decided", "adjudicated"]
+    assert actions in (expected, [*expected, "paid"]), actions
     async with engine.connect() as conn:
         audited = set(
             (
@@ -115,5 +120,5 @@ async def test_deny_appeal_overturn_readjudicate_pay(gql, engine):
                 )
             ).scalars()
         )
-    assert {"adjudicate", "appeal_filed", "decide_appeal"} <= audited
+    assert {"submit_claim", "adjudicate", "appeal_filed", "decide_appeal"} <= audited
     assert {"claim.status_changed", "appeal.decided"} <= topics
