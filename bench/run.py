@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import statistics
 import subprocess
@@ -17,7 +18,8 @@ import time
 
 import httpx
 
-from bench.operations import OPERATIONS
+from bench.operations import OPERATIONS, WRITES
+from bench.workloads import prepare
 
 
 def _token(email: str) -> str:
@@ -32,13 +34,22 @@ def _token(email: str) -> str:
     return result.stdout.strip()
 
 
-async def _worker(client, url, body, headers, deadline, latencies, errors) -> None:
+def _ok(payload: dict, expect: str | None) -> bool:
+    data = payload.get("data")
+    if not data or payload.get("errors"):
+        return False
+    return expect is None or next(iter(data.values()))["__typename"] == expect
+
+
+async def _worker(client, url, bodies, headers, deadline, latencies, errors, expect=None) -> None:
     while time.perf_counter() < deadline:
+        body = next(bodies, None)
+        if body is None:
+            return  # a write workload ran out of prepared work
         started = time.perf_counter()
         try:
             response = await client.post(url, content=body, headers=headers)
-            payload = response.json()
-            ok = response.status_code == 200 and payload.get("data") and not payload.get("errors")
+            ok = response.status_code == 200 and _ok(response.json(), expect)
         except (httpx.HTTPError, ValueError):
             ok = False
         latencies.append(time.perf_counter() - started)
@@ -47,21 +58,28 @@ async def _worker(client, url, body, headers, deadline, latencies, errors) -> No
 
 
 async def run(operation: str, *, url: str, concurrency: int, seconds: float, token: str | None):
-    query, email = OPERATIONS[operation]
+    if operation in WRITES:
+        query, email, expect = WRITES[operation]
+    else:
+        (query, email), expect = OPERATIONS[operation], None
     token = token or _token(email)
-    body = json.dumps({"query": query}).encode()
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     latencies: list[float] = []
     errors: list[int] = []
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+        if operation in WRITES:
+            admin = {**headers, "Authorization": f"Bearer {_token('admin@example.com')}"}
+            bodies = await prepare(operation, client, url, admin, query, seconds=seconds)
+        else:
+            bodies = itertools.repeat(json.dumps({"query": query}).encode())
         # warm up: caches, pool, JIT-free but still worth one round
-        await _worker(client, url, body, headers, time.perf_counter() + 1, [], [])
+        await _worker(client, url, bodies, headers, time.perf_counter() + 1, [], [], expect)
         started = time.perf_counter()
         deadline = started + seconds
         await asyncio.gather(
             *(
-                _worker(client, url, body, headers, deadline, latencies, errors)
+                _worker(client, url, bodies, headers, deadline, latencies, errors, expect)
                 for _ in range(concurrency)
             )
         )
@@ -86,7 +104,7 @@ async def run(operation: str, *, url: str, concurrency: int, seconds: float, tok
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
-    p.add_argument("operation", choices=sorted(OPERATIONS))
+    p.add_argument("operation", choices=sorted(OPERATIONS) + sorted(WRITES))
     p.add_argument("--url", default="http://127.0.0.1:8000/graphql")
     p.add_argument("--concurrency", type=int, default=16)
     p.add_argument("--seconds", type=float, default=20)
