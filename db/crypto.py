@@ -73,6 +73,16 @@ class KeyRing:
         sealed = self._cipher(self.active).encrypt(nonce, plaintext.encode(), context.encode())
         return f"{PREFIX}:{self.active}:{base64.b64encode(nonce + sealed).decode()}"
 
+    def encrypt_bytes(self, plaintext: bytes, context: str) -> bytes:
+        """Bytes sealed under the active key: key id, a colon, nonce and ciphertext."""
+        nonce = secrets.token_bytes(12)
+        sealed = self._cipher(self.active).encrypt(nonce, plaintext, context.encode())
+        return self.active.encode() + b":" + nonce + sealed
+
+    def decrypt_bytes(self, sealed: bytes, context: str) -> bytes:
+        kid, _, raw = sealed.partition(b":")
+        return self._cipher(kid.decode()).decrypt(raw[:12], raw[12:], context.encode())
+
     def decrypt(self, token: str, context: str) -> str:
         prefix, kid, body = token.split(":", 2)
         if prefix != PREFIX:
@@ -99,6 +109,11 @@ def name_dob_index(last_name: str, born) -> str:
 def ssn_index(ssn: str) -> str:
     """Blind index of an SSN, whatever its punctuation."""
     return keyring().blind_index("".join(ch for ch in ssn if ch.isdigit()))
+
+
+def tax_id_index(tax_id: str) -> str:
+    """Blind index of a tax id (EIN), whatever its punctuation."""
+    return keyring().blind_index("tax_id", "".join(ch for ch in tax_id if ch.isdigit()))
 
 
 def _new_key() -> str:

@@ -24,6 +24,9 @@ TABLES: dict[str, Table] = {
     "employer": t.employers,
     "user": t.users,
     "break_glass_grant": t.break_glass_grants,
+    "validation_rule": t.validation_rules,
+    "validation_run": t.validation_runs,
+    "validation_result": t.validation_results,
     "audit_entry": t.audit_log,
 }
 
@@ -49,6 +52,7 @@ RELATIONS: dict[tuple[str, str], tuple[str, Table, str]] = {
     ("provider_credentials", "provider"): ("provider_id", t.providers, "id"),
     ("contracts", "provider"): ("provider_id", t.providers, "id"),
     ("providers", "parent"): ("parent_id", t.providers, "id"),
+    ("validation_results", "run"): ("run_id", t.validation_runs, "id"),
 }
 
 _OPS = {

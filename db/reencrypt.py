@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Table, select, update
 
-from db.crypto import PREFIX, Encrypted, keyring, name_dob_index, ssn_index
+from db.crypto import PREFIX, Encrypted, keyring, name_dob_index, ssn_index, tax_id_index
 from db.tables import metadata
 
 BATCH = 500
@@ -30,6 +30,11 @@ def blind_indexes(table_name: str, row: dict) -> dict:
     }
 
 
+# Tables with a blind index of their tax id. Its key survives key rotation (crypto.py), so
+# only rows written before the index existed need it computed (migration 0006).
+TAX_ID_INDEXED = ("providers", "employers")
+
+
 def seal(table_name: str, rows: list[dict]) -> None:
     """Rows about to be COPYed (which skips column types): add blind indexes, encrypt PHI."""
     table = metadata.tables[table_name]
@@ -40,6 +45,8 @@ def seal(table_name: str, rows: list[dict]) -> None:
     for row in rows:
         if indexed:
             row.update(blind_indexes(table_name, row))
+        if table_name in TAX_ID_INDEXED and row.get("tax_id"):
+            row["tax_id_index"] = tax_id_index(row["tax_id"])
         for c in columns:
             if c.name in row:
                 row[c.name] = c.type.process_bind_param(row[c.name], None)
@@ -86,6 +93,29 @@ def reencrypt_sync(conn, *, batch: int = BATCH, commit=None) -> int:
         done += len(rows)
         if commit is not None:
             commit()
+    return done
+
+
+def index_tax_ids_sync(conn, *, batch: int = BATCH) -> int:
+    """Compute the tax id blind index of rows that have a tax id but no index yet."""
+    from sqlalchemy import column, table
+
+    done = 0
+    for name in TAX_ID_INDEXED:
+        # spelled out rather than taken from tables.py: this runs inside migration 0006
+        t = table(name, column("id"), column("tax_id"), column("tax_id_index"))
+        stored_as = metadata.tables[name].c.tax_id
+        while rows := conn.execute(
+            select(t.c.id, t.c.tax_id)
+            .where(t.c.tax_id.is_not(None), t.c.tax_id_index.is_(None))
+            .limit(batch)
+        ).all():
+            for row_id, stored in rows:
+                plain = _plain(stored_as, stored)
+                conn.execute(
+                    update(t).where(t.c.id == row_id).values(tax_id_index=tax_id_index(plain))
+                )
+            done += len(rows)
     return done
 
 

@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from db import tables as t
 from db.reencrypt import seal
 from domain.costshare import Accumulators, Plan, share
-from domain.identifiers import claim_number, make_npi, record_number
+from domain.identifiers import claim_number, group_number, make_npi, record_number
 from domain.triage import is_sensitive, triage
 
 
@@ -793,7 +793,7 @@ class SeedBuilder:
             values = await _next_values(conn, sequence, len(rows))
             for row, value in zip(rows, values, strict=True):
                 row[column] = (
-                    f"GRP-{value:06d}" if prefix == "GRP" else record_number(prefix, value)
+                    group_number(value) if prefix == "GRP" else record_number(prefix, value)
                 )
             return
         # CLM-YYYYMMDD-NNNNNN: the six digits wrap every million claims, so redraw any clash.

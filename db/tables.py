@@ -13,6 +13,7 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     PrimaryKeyConstraint,
@@ -98,6 +99,8 @@ employers = Table(
     _pk(),
     Column("company_name", Text, nullable=False),
     Column("tax_id", Encrypted("employers.tax_id")),
+    # keyed HMAC blind index of the tax id: duplicates are found without decrypting
+    Column("tax_id_index", String(64), index=True),
     Column("industry", Text),
     Column("employee_count", Integer),
     Column("primary_contact_name", Text),
@@ -194,6 +197,8 @@ providers = Table(
     Column("credentials", Text),
     Column("organization_name", Text),
     Column("tax_id", Encrypted("providers.tax_id")),
+    # keyed HMAC blind index of the tax id: duplicates are found without decrypting
+    Column("tax_id_index", String(64), index=True),
     Column("primary_specialty", Text),
     Column("secondary_specialties", ARRAY(Text), nullable=False, server_default=text("'{}'")),
     Column("phone", Text),
@@ -687,7 +692,28 @@ validation_rules = Table(
     Column("condition", JSONB, nullable=False, server_default=text("'{}'")),
     Column("enabled", Boolean, nullable=False, server_default=text("true")),
     Column("version", Integer, nullable=False, server_default=text("1")),
+    Column("position", SmallInteger, nullable=False, server_default=text("0")),  # run order
+    _fk("updated_by", "users"),
     *_timestamps(),
+)
+
+# Every version a rule has had, for the record of who changed what and when.
+validation_rule_versions = Table(
+    "validation_rule_versions",
+    metadata,
+    Column(
+        "rule_id",
+        UUID(as_uuid=True),
+        ForeignKey("validation_rules.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("version", Integer, nullable=False),
+    Column("severity", String(32), nullable=False),
+    Column("condition", JSONB, nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    _fk("changed_by", "users"),
+    Column("changed_at", TS, nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("rule_id", "version"),
 )
 
 validation_runs = Table(
@@ -707,9 +733,28 @@ validation_runs = Table(
     Column("failure_reason", Text),
     Column("started_at", TS),
     Column("finished_at", TS),
+    Column("file_size", BigInteger),
+    Column("sha256", String(64)),
+    Column("processed_rows", Integer, nullable=False, server_default=text("0")),
+    Column("heartbeat_at", TS),  # a worker holding the run touches it; stale means abandoned
+    Column("attempts", SmallInteger, nullable=False, server_default=text("0")),
     *_timestamps(),
     CheckConstraint("progress BETWEEN 0 AND 100", name="progress"),
     Index(None, "status"),
+    Index(None, "owner_id", "created_at"),
+)
+
+# The uploaded file, sealed with the PHI key ring, until its run ends (then deleted).
+validation_uploads = Table(
+    "validation_uploads",
+    metadata,
+    Column(
+        "run_id",
+        UUID(as_uuid=True),
+        ForeignKey("validation_runs.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("content", LargeBinary, nullable=False),
 )
 
 validation_results = Table(
@@ -724,7 +769,9 @@ validation_results = Table(
     Column("claim_ref", Text),
     Column("field", Text),
     Column("created_at", TS, nullable=False, server_default=func.now()),
+    Column("seq", BigInteger, Identity(), nullable=False),  # file order, for paging
     Index(None, "run_id", "severity"),
+    Index(None, "run_id", "seq"),
 )
 
 outbox_events = Table(

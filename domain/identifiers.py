@@ -33,3 +33,8 @@ def claim_number(day: date, seq: int) -> str:
 def record_number(prefix: str, seq: int) -> str:
     """MBR-, POL-, APL-, CTR-, PAY- numbers: prefix and eight digits."""
     return f"{prefix}-{seq:08d}"
+
+
+def group_number(seq: int) -> str:
+    """An employer's group number: GRP- and six digits."""
+    return f"GRP-{seq:06d}"

@@ -16,17 +16,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from domain.enrolment import child_covered
+from domain.enums import Severity
+from domain.errors import DomainError
 from domain.identifiers import is_valid_npi
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,3 +446,36 @@ def flags(findings: Iterable[Finding]) -> dict[str, bool]:
         "requires_manual_review": "amount_review_threshold" in rules,
         "is_duplicate": "duplicate_claim" in rules,
     }
+
+
+def check_condition(rule: Rule, condition: Mapping[str, Any]) -> dict[str, Any]:
+    """The rule's thresholds after a change: only keys the rule knows, each of its kind and
+    in a sensible range (an amount as a decimal string with cents, a count as a whole
+    number from 1 to 100,000, a switch as true or false)."""
+    known = next((r.condition for r in DEFAULT_RULES if r.name == rule.name), rule.condition)
+    merged = dict(rule.condition)
+    for key, value in condition.items():
+        if key not in known:
+            names = ", ".join(sorted(known)) or "none"
+            raise DomainError(
+                f"The rule {rule.name} has no threshold '{key}' (it has: {names}).",
+                field=f"condition.{key}",
+            )
+        kind = known[key]
+        at = f"condition.{key}"
+        if isinstance(kind, bool):
+            if not isinstance(value, bool):
+                raise DomainError(f"'{key}' is true or false.", field=at)
+        elif isinstance(kind, int):
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100_000:
+                raise DomainError(f"'{key}' is a whole number from 1 to 100000.", field=at)
+        else:
+            try:
+                amount = Decimal(str(value))
+            except ArithmeticError:
+                amount = Decimal("NaN")
+            if not amount.is_finite() or amount <= 0 or amount != amount.quantize(_CENTS):
+                raise DomainError(f"'{key}' is an amount above zero, like \"5000.00\".", field=at)
+            value = f"{amount:.2f}"
+        merged[key] = value
+    return merged

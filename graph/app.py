@@ -9,7 +9,6 @@ import os
 import uuid
 from datetime import date
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
@@ -19,12 +18,9 @@ from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
 from db import migrate, repos
-from db.crypto import EncryptedDate
 from db.engine import make_engine
 from db.session import RequestConnection
-from domain.access import Principal
-from domain.enums import PurposeOfUse, Role
-from domain.people import is_adult
+from domain.enums import PurposeOfUse
 from graph import logs
 from graph.auth import InvalidToken, signing_key, verify_access_token
 from graph.config import Settings
@@ -34,8 +30,10 @@ from graph.idempotency import run_once
 from graph.loaders import UserByIdLoader
 from graph.logs import RequestTimer
 from graph.oidc import Jwks, unverified_issuer, verify_external
+from graph.principals import principal_from
 from graph.schema import _is_database_down, build_schema
 from graph.signin import routes as signin_routes
+from graph.validation.worker import RunWorker
 from policies.engine import Authorizer
 
 log = logging.getLogger("claimgraph.app")
@@ -45,37 +43,6 @@ class _GraphQL(GraphQL):
     async def get_context(self, request: Request, response: Any) -> Context | None:
         # GraphiQL's page is served without a principal; every operation has one
         return getattr(request.state, "context", None)
-
-
-def _born(stored: str) -> date:
-    # the family's birth dates come through JSON, past the column type: decrypt them here
-    return EncryptedDate("dependents.date_of_birth").process_result_value(stored, None)
-
-
-def principal_from(row, *, today: date, purpose: PurposeOfUse | None = None) -> Principal:
-    """The principal and the facts its policy reasons about (ages and consents are facts)."""
-    minors, consenting = [], []
-    for person in row["family"] or []:
-        dependent_id = UUID(person["id"])
-        if not is_adult(_born(person["born"]), today=today):
-            minors.append(dependent_id)
-        elif person["consent"]:
-            consenting.append(dependent_id)
-    return Principal(
-        user_id=row["id"],
-        email=row["email"],
-        role=Role(row["role"]),
-        member_id=row["member_id"],
-        dependent_id=row["dependent_id"],
-        provider_id=row["provider_id"],
-        employer_id=row["employer_id"] or row["member_employer_id"],
-        jurisdiction=row["jurisdiction"],
-        purpose_of_use=purpose,
-        subscriber_id=row["subscriber_id"],
-        minor_dependent_ids=tuple(sorted(minors)),
-        consenting_dependent_ids=tuple(sorted(consenting)),
-        break_glass_member_ids=tuple(sorted(set(row["break_glass"] or ()))),
-    )
 
 
 class AuthenticatedGraphQL:
@@ -116,7 +83,7 @@ class AuthenticatedGraphQL:
 
         context = None
         try:
-            response = await self._authenticate(request, db, request_id)
+            response = self._too_large(request) or await self._authenticate(request, db, request_id)
             if response is not None:
                 await response(scope, receive, send_and_note)
                 return
@@ -134,6 +101,17 @@ class AuthenticatedGraphQL:
                 operation=context.audit.operation_name if context else None,
                 status=status[0],
             )
+
+    def _too_large(self, request: Request) -> JSONResponse | None:
+        """A body announced above the largest upload (plus room for the operation) is refused
+        before a byte of it is read."""
+        declared = request.headers.get("content-length", "")
+        limit = max(self.settings.max_upload_bytes, self.settings.max_document_bytes * 10)
+        if declared.isdigit() and int(declared) > limit + 1024 * 1024:
+            body = error_body("BAD_USER_INPUT", f"The request is larger than {limit // 2**20} MB.",
+                              field="file")  # fmt: skip
+            return JSONResponse(body, status_code=413)
+        return None
 
     async def _authenticate(self, request: Request, db: RequestConnection, request_id: str):
         header = request.headers.get("authorization", "")
@@ -276,10 +254,16 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
             return JSONResponse(body, 503)
         return JSONResponse({"status": "ready", "migration": revision})
 
+    runs = RunWorker(engine, authorizer)
+
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        yield
-        await engine.dispose()
+        runs.start()  # validation runs, in the background of every replica
+        try:
+            yield
+        finally:
+            await runs.stop()
+            await engine.dispose()
 
     app = Starlette(
         routes=[
@@ -293,4 +277,5 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     app.state.engine = engine
     app.state.settings = settings
     app.state.authorizer = authorizer
+    app.state.runs = runs
     return app

@@ -30,6 +30,10 @@ class Settings:
     max_document_bytes: int = field(
         default_factory=lambda: _int("MAX_DOCUMENT_BYTES", 10 * 1024 * 1024)
     )
+    # Billing files above this size are refused before they are read (startValidationRun).
+    max_upload_bytes: int = field(
+        default_factory=lambda: _int("MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+    )
     db_pool_size: int = field(default_factory=lambda: _int("DB_POOL_SIZE", 10))
     # An external OpenID Connect provider (production sign-in), when both are set.
     oidc_issuer: str | None = field(default_factory=lambda: os.environ.get("OIDC_ISSUER") or None)

@@ -5,6 +5,7 @@ import strawberry
 from domain import enums as e
 
 Role = strawberry.enum(e.Role)
+UserStatus = strawberry.enum(e.UserStatus)
 Gender = strawberry.enum(e.Gender)
 MemberStatus = strawberry.enum(e.MemberStatus)
 Relationship = strawberry.enum(e.Relationship)
@@ -34,3 +35,6 @@ PayeeType = strawberry.enum(e.PayeeType)
 PaymentType = strawberry.enum(e.PaymentType)
 PaymentMethod = strawberry.enum(e.PaymentMethod)
 PaymentStatus = strawberry.enum(e.PaymentStatus)
+Severity = strawberry.enum(e.Severity)
+ValidationRunStatus = strawberry.enum(e.ValidationRunStatus)
+ValidationRunFormat = strawberry.enum(e.ValidationRunFormat)

@@ -185,3 +185,5 @@ class FeeScheduleByContractIdLoader(_ByColumn):
 
 
 BreakGlassGrantByIdLoader = _by_id("break_glass_grant")
+ValidationRuleByIdLoader = _by_id("validation_rule")
+ValidationRunByIdLoader = _by_id("validation_run")

@@ -18,6 +18,7 @@ def _registry() -> dict[str, tuple[type, type]]:
     from graph.policy.types import Policy
     from graph.provider.types import Contract, Credential, Provider
     from graph.user.types import User
+    from graph.validation.types import ValidationRule, ValidationRun
 
     return {
         "Member": (Member, ld.MemberByIdLoader),
@@ -31,6 +32,8 @@ def _registry() -> dict[str, tuple[type, type]]:
         "Contract": (Contract, ld.ContractByIdLoader),
         "Employer": (Employer, ld.EmployerByIdLoader),
         "User": (User, ld.UserByIdLoader),
+        "ValidationRule": (ValidationRule, ld.ValidationRuleByIdLoader),
+        "ValidationRun": (ValidationRun, ld.ValidationRunByIdLoader),
     }
 
 

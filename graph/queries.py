@@ -13,6 +13,7 @@ from graph import enums
 from graph import loaders as ld
 from graph.access.mutations import AccessMutations
 from graph.access.queries import AccessQueries
+from graph.admin.mutations import AdminMutations
 from graph.audit_log.queries import AuditQueries, DisclosureQueries
 from graph.claim.appeals import AppealMutations
 from graph.claim.inputs import (
@@ -38,6 +39,7 @@ from graph.provider.types import Contract, Credential, Provider
 from graph.relay import Connection, Node
 from graph.rows import build
 from graph.user.types import User
+from graph.validation.api import ValidationMutations, ValidationQueries
 
 # --- filters ---------------------------------------------------------------------------------
 
@@ -432,11 +434,23 @@ class EntityQueries:
 
 @strawberry.type
 class Query(
-    EntityQueries, AccessQueries, AuditQueries, DisclosureQueries, ClaimValidationQueries
+    EntityQueries,
+    AccessQueries,
+    AuditQueries,
+    DisclosureQueries,
+    ClaimValidationQueries,
+    ValidationQueries,
 ):
     """The root: every entity's lookups and lists, and the access tools."""
 
 
 @strawberry.type
-class Mutation(AccessMutations, ClaimMutations, SubmitClaimMutations, AppealMutations):
+class Mutation(
+    AccessMutations,
+    ClaimMutations,
+    SubmitClaimMutations,
+    AppealMutations,
+    AdminMutations,
+    ValidationMutations,
+):
     """Every change; a regulator may attempt none of them (policies/base.polar)."""

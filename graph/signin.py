@@ -276,6 +276,11 @@ def _dummy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(16))
 
 
+def hash_password(password: str) -> str:
+    """The argon2 hash of a new password, with the parameters sign-in verifies (CPU-bound)."""
+    return _hasher.hash(password)
+
+
 def _verify_sync(stored: str | None, password: str) -> tuple[bool, str | None]:
     """(password right?, a new hash when the stored one uses outdated parameters)."""
     try:

@@ -21,6 +21,9 @@ def _run(connection) -> None:
     connection.execute(text(_LOCK))
     try:
         _configure_and_run(connection)
+    except BaseException:
+        connection.rollback()  # so the unlock below runs and the real error shows
+        raise
     finally:
         connection.execute(text(_UNLOCK))
 

@@ -11,6 +11,14 @@ claim_provider(actor: User, _requested, provider) if
 claim_provider(actor: User, requested, requested) if
     plan_staff(actor) and requested != nil;
 
+# A billing file may bill as the organisation or as one of its practitioners; plan staff
+# validate files for any provider.
+bills_as(actor: User, provider: Provider) if
+    actor.role = "provider" and provider.id = actor.provider_id;
+bills_as(actor: User, provider: Provider) if
+    actor.role = "provider" and provider.parent_id = actor.provider_id;
+bills_as(actor: User, _provider: Provider) if plan_staff(actor);
+
 # Providers submit claims as their own organisation; admins for any provider.
 has_permission(actor: User, "submit", claim: Claim) if
     actor.role = "provider" and claim.provider_id = actor.provider_id;

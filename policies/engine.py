@@ -11,6 +11,7 @@ filter into `domain.access` row filters (which db/ turns into SQL).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -46,14 +47,43 @@ VISIBLE = FieldDecision("visible")
 HIDDEN = FieldDecision("hidden")
 
 
+# The records related to the one being checked (a claim's provider, ...), handed in by the
+# caller of `allowed`: a rule that follows a relation reads them, never the database.
+_RELATED: ContextVar[dict[type, tuple] | None] = ContextVar("claimgraph_related", default=None)
+
+
+class _Absent:
+    """A related record the caller did not hand in: every attribute is absent and equal to
+    nothing, so a rule that needs it does not match (closed, not an error)."""
+
+    def __getattr__(self, name: str) -> _Absent:
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __iter__(self):
+        return iter(())
+
+
 class _FilterOnly(DataAdapter):
-    """oso hands us its data filter; we keep it and translate it ourselves."""
+    """oso hands us its data filter; we keep it and translate it ourselves. Instance checks
+    that follow a relation are answered from the related records the caller handed in."""
 
     def build_query(self, data_filter):
         return data_filter
 
     def execute_query(self, query):
-        raise RuntimeError("claimgraph runs queries in db/, never through oso")
+        [[condition]] = query.conditions  # oso asks for one relation: other.field = value
+        found = [
+            o
+            for o in (_RELATED.get() or {}).get(query.model, ())
+            if getattr(o, condition.left.field, None) == condition.right
+        ]
+        return found or [_Absent()]
 
 
 def _build_oso() -> Oso:
@@ -77,8 +107,24 @@ class Authorizer:
         self._fields = lru_cache(maxsize=4096)(self._compute_field_access)
 
     # 1. actions on one object
-    def allowed(self, principal: Principal, action: str, resource: r.Resource) -> bool:
-        return self._oso.is_allowed(principal, action, resource)
+    def allowed(
+        self,
+        principal: Principal,
+        action: str,
+        resource: r.Resource,
+        *,
+        related: tuple[r.Resource, ...] = (),
+    ) -> bool:
+        """`related`: the records rules may reach from `resource` (a claim's provider, ...);
+        a rule needing one not handed in does not match."""
+        by_type: dict[type, tuple] = {}
+        for record in related:
+            by_type[type(record)] = (*by_type.get(type(record), ()), record)
+        token = _RELATED.set(by_type)
+        try:
+            return self._oso.is_allowed(principal, action, resource)
+        finally:
+            _RELATED.reset(token)
 
     # 2. rows
     def row_filter(self, principal: Principal, resource: str) -> RowFilter:
@@ -124,6 +170,10 @@ class Authorizer:
         ):
             return result["bindings"]["provider"]
         return None
+
+    def bills_as(self, principal: Principal, provider: r.Provider) -> bool:
+        """Whether a billing file of this principal may name this provider."""
+        return self._oso.query_rule_once("bills_as", principal, provider)
 
     # purposes of use
     def purpose_allowed(self, role: str, purpose: str) -> bool:

@@ -1,8 +1,17 @@
 # Providers with their credentials and contracts, employers, user accounts, audit.
 
+# The plan's internal staff keep the directory and the accounts: ACCESS.md gives the writes
+# of providers, credentials, contracts, employers and users to admins alone. (Regulators
+# never write: base.polar's within_role_limits refuses them whatever is granted here.)
+records_admin(actor: User) if actor.role = "admin";
+
 resource Provider {
-    permissions = ["read"];
+    permissions = ["read", "create", "update"];
 }
+
+# Admins add providers to the directory and change them (network status, specialty, group).
+has_permission(actor: User, "create", _provider: Provider) if records_admin(actor);
+has_permission(actor: User, "update", _provider: Provider) if records_admin(actor);
 
 # The provider directory is readable by every role with a stake in care; the field rules
 # keep tax ids to plan staff and the provider itself.
@@ -15,8 +24,13 @@ has_permission(actor: User, "read", provider: Provider) if
 
 
 resource Credential {
-    permissions = ["read"];
+    permissions = ["read", "create", "update"];
 }
+
+# Admins put a provider's credentials on file and move them through verification; a
+# provider cannot vouch for its own licences.
+has_permission(actor: User, "create", _credential: Credential) if records_admin(actor);
+has_permission(actor: User, "update", _credential: Credential) if records_admin(actor);
 
 # Credentials are read by the provider organisation they belong to, plan staff, and the
 # regulator of the provider's state.
@@ -30,8 +44,13 @@ has_permission(actor: User, "read", credential: Credential) if
 
 
 resource Contract {
-    permissions = ["read"];
+    permissions = ["read", "create", "terminate"];
 }
+
+# Admins sign network contracts with their fee schedules and terminate them; adjudicators
+# price claims by them but never change them.
+has_permission(actor: User, "create", _contract: Contract) if records_admin(actor);
+has_permission(actor: User, "terminate", _contract: Contract) if records_admin(actor);
 
 # Contracts: the same readers as credentials.
 has_permission(actor: User, "read", contract: Contract) if
@@ -53,8 +72,13 @@ has_permission(actor: User, "read", item: FeeScheduleItem) if
 
 
 resource Employer {
-    permissions = ["read", "read_claims_summary"];
+    permissions = ["read", "read_claims_summary", "create", "update"];
 }
+
+# Admins sign up employer groups and keep their details; an employer's own administrator
+# does not edit its group record.
+has_permission(actor: User, "create", _employer: Employer) if records_admin(actor);
+has_permission(actor: User, "update", _employer: Employer) if records_admin(actor);
 
 # A member sees their own employer (its name only, by the field rules).
 has_permission(actor: User, "read", employer: Employer) if
@@ -76,8 +100,13 @@ has_permission(actor: User, "read_claims_summary", _employer: Employer) if plan_
 
 
 resource Account {
-    permissions = ["read"];
+    permissions = ["read", "create", "deactivate", "change_role"];
 }
+
+# Admins open accounts, close them and change their roles (never their own: domain/accounts.py).
+has_permission(actor: User, "create", _account: Account) if records_admin(actor);
+has_permission(actor: User, "deactivate", _account: Account) if records_admin(actor);
+has_permission(actor: User, "change_role", _account: Account) if records_admin(actor);
 
 # Every user reads their own account; admins read all accounts.
 has_permission(actor: User, "read", account: Account) if account.id = actor.user_id;

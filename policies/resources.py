@@ -68,6 +68,15 @@ class Account(Resource):
 class AuditEntry(Resource): ...
 
 
+class ValidationRule(Resource): ...
+
+
+class ValidationRun(Resource): ...
+
+
+class ValidationResult(Resource): ...
+
+
 class BreakGlassGrant(Resource): ...
 
 
@@ -135,6 +144,9 @@ FIELDS: dict[type[Resource], dict[str, Any]] = {
     Account: {"id": UUID},
     BreakGlassGrant: {"id": UUID, "user_id": UUID, "member_id": UUID},
     AuditEntry: {"id": UUID, "user_id": UUID, "subject_member_id": UUID},
+    ValidationRule: {"id": UUID},
+    ValidationRun: {"id": UUID, "owner_id": UUID},
+    ValidationResult: {"id": UUID, "run_id": UUID, "run": _one("ValidationRun", "run_id")},
 }
 
 # The names callers use (db/filters.py knows the same names).
@@ -155,4 +167,7 @@ BY_NAME: dict[str, type[Resource]] = {
     "fee_schedule_item": FeeScheduleItem,
     "break_glass_grant": BreakGlassGrant,
     "audit_entry": AuditEntry,
+    "validation_rule": ValidationRule,
+    "validation_run": ValidationRun,
+    "validation_result": ValidationResult,
 }

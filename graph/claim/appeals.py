@@ -16,7 +16,7 @@ from domain.errors import DomainError, IllegalTransition
 from graph.claim.mutations import _changed, _Conflict, _record_change
 from graph.claim.types import Appeal, Claim
 from graph.context import Info
-from graph.guard import require
+from graph.guard import claim_related, require
 from graph.lookup import by_global_id
 from graph.results import (
     IllegalStatusChange,
@@ -95,7 +95,7 @@ class AppealMutations:
     ) -> FileAppealResult:
         claim = await by_global_id(info, claim_id, expected="Claim")
         row = claim._row
-        require(info, "file_appeal", res.Claim(**row))
+        require(info, "file_appeal", res.Claim(**row), related=await claim_related(info, row))
         ctx, now = info.context, datetime.now(UTC)
         if not reason.strip():
             return invalid_field("reason", "Say why you appeal.")

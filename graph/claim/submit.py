@@ -17,11 +17,12 @@ import strawberry
 from strawberry.file_uploads import Upload
 
 from db import submission as sub
+from db import validation as checks
 from db import workflows as wf
 from domain import documents as docs
 from domain import validation as v
+from domain.eligibility import Patient, facts_for
 from domain.errors import DomainError
-from domain.people import match_patient
 from domain.triage import Triage, is_sensitive, triage
 from graph import enums
 from graph.claim.types import Claim
@@ -135,11 +136,22 @@ ValidateClaimResult = Annotated[
 class _Prepared:
     draft: v.Draft
     findings: list[v.Finding]
+    rules: list[v.Rule]
     provider_id: UUID
-    member_id: UUID | None
-    dependent_id: UUID | None
-    policy_id: UUID | None
+    patient: Patient | None
     triage: Triage
+
+    @property
+    def member_id(self) -> UUID | None:
+        return self.patient.member_id if self.patient else None
+
+    @property
+    def dependent_id(self) -> UUID | None:
+        return self.patient.dependent_id if self.patient else None
+
+    @property
+    def policy_id(self) -> UUID | None:
+        return self.patient.policy_id if self.patient else None
 
 
 def _draft(input: SubmitClaimInput) -> v.Draft:
@@ -180,8 +192,20 @@ async def _prepare(info: Info, input: SubmitClaimInput, action: str) -> _Prepare
     provider_id = _billing_provider(info, input, action)
     require(info, action, res.Claim(id=None, provider_id=provider_id, member_id=None))
     draft = _draft(input)
-    facts, who = await _facts(ctx, input, draft, provider_id)
-    findings = v.evaluate(v.DEFAULT_RULES, draft, facts)
+    rules = await checks.rules(ctx.db)
+    known = await checks.lookups(
+        ctx.db,
+        member_numbers=[input.member_number],
+        provider_ids=[provider_id],
+        diagnosis_codes=[v.normalise_diagnosis(c) for c in draft.diagnosis_codes],
+        service_dates=[draft.service_date],
+    )
+    facts, patient = facts_for(
+        known, member_number=input.member_number, born=input.patient_date_of_birth,
+        first_name=input.patient_first_name, provider_id=provider_id, draft=draft,
+        today=ctx.today,
+    )  # fmt: skip
+    findings = v.evaluate(rules, draft, facts)
     codes = [v.normalise_procedure(c) for c in draft.procedure_codes]
     priority = triage(
         place_of_service=draft.place_of_service,
@@ -189,76 +213,7 @@ async def _prepare(info: Info, input: SubmitClaimInput, action: str) -> _Prepare
         diagnosis_codes=[v.normalise_diagnosis(c) for c in draft.diagnosis_codes],
         billed=draft.billed if draft.billed.is_finite() else Decimal("0"),
     )
-    return _Prepared(draft, findings, provider_id, *who, triage=priority)
-
-
-async def _facts(ctx: Context, input: SubmitClaimInput, draft: v.Draft, provider_id: UUID):
-    db = ctx.db
-    family = await sub.family_by_number(db, input.member_number) if input.member_number else []
-    patient = None
-    if family:
-        head = family[0]
-        patient = match_patient(
-            born=input.patient_date_of_birth,
-            first_name=input.patient_first_name,
-            subscriber=(head["date_of_birth"], head["first_name"]),
-            dependents=[
-                (r["dependent_id"], r["dependent_born"], r["dependent_first_name"])
-                for r in family
-                if r["dependent_id"] is not None
-            ],
-        )
-    provider = await sub.provider_row(db, provider_id)
-    network = await sub.network_facts(db, provider, draft.service_date) if provider else {}
-    base = {
-        "today": ctx.today,
-        "provider_found": provider is not None,
-        "provider_npi": provider["npi"] if provider else None,
-        "provider_status": provider["status"] if provider else None,
-        "credentials": tuple(
-            v.Credential(c["status"], c["issue_date"], c["expiration_date"])
-            for c in network.get("credentials", ())
-        ),
-        "has_contract": network.get("has_contract", False),
-    }
-    if patient is None:
-        return v.Facts(patient_found=False, **base), (None, None, None)
-    head = family[0]
-    member_id = head["id"]
-    dependent = None
-    if patient[0] == "dependent":
-        dependent = next(r for r in family if r["dependent_id"] == patient[1])
-    policy = await sub.covering_policy(db, member_id, draft.service_date)
-    dependent_id = dependent["dependent_id"] if dependent else None
-    same = dict(
-        member_id=member_id,
-        dependent_id=dependent_id,
-        provider_id=provider_id,
-        service_date=draft.service_date,
-        procedure_codes=[v.normalise_procedure(c) for c in draft.procedure_codes],
-    )
-    facts = v.Facts(
-        member=v.Span(head["status"], head["enrollment_date"], head["termination_date"]),
-        dependent=(
-            v.Span(
-                dependent["dependent_status"],
-                dependent["dependent_enrolled"],
-                dependent["dependent_terminated"],
-            )
-            if dependent
-            else None
-        ),  # fmt: skip
-        dependent_born=dependent["dependent_born"] if dependent else None,
-        dependent_is_child=bool(dependent and dependent["dependent_relationship"] == "child"),
-        policy=(
-            v.Span(policy["status"], policy["effective_date"], policy["termination_date"])
-            if policy
-            else None
-        ),  # fmt: skip
-        duplicates=await sub.duplicates(db, **same),
-        **base,
-    )
-    return facts, (member_id, dependent_id, policy["id"] if policy else None)
+    return _Prepared(draft, findings, rules, provider_id, patient, triage=priority)
 
 
 async def _documents(ctx: Context, input: SubmitClaimInput) -> list[dict]:
@@ -346,7 +301,7 @@ async def _file(db, ctx: Context, input: SubmitClaimInput, p: _Prepared, documen
     # under the lock, ask the duplicate rule again: a twin may have been filed meanwhile
     twins = await sub.duplicates(db, procedure_codes=codes, **who)
     if twins:
-        rules = [r for r in v.DEFAULT_RULES if r.name == "duplicate_claim"]
+        rules = [r for r in p.rules if r.name == "duplicate_claim"]
         p.findings.extend(v.evaluate(rules, draft, v.Facts(today=ctx.today, duplicates=twins)))
         if v.refuses(p.findings):
             return None, None

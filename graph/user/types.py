@@ -39,6 +39,10 @@ class User(Node):
     role = classified("role", BUSINESS, "business", enums.Role)
     jurisdiction = classified("jurisdiction", BUSINESS, "business", str)
     mfa_enabled = classified("mfa_enabled", BUSINESS, "business", bool)
+    status = classified(
+        "status", BUSINESS, "business", enums.UserStatus,
+        description="Whether the account may sign in.",
+    )  # fmt: skip
 
     @staticmethod
     def field_view(principal, row, today) -> FieldView:

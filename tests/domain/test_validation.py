@@ -193,3 +193,24 @@ def test_patient_is_matched_by_birth_date_then_first_name():
     assert match_patient(born=date(2019, 2, 2), first_name=None, **family) is None  # twins
     assert match_patient(born=date(2019, 2, 2), first_name="Eva", **family) == ("dependent", "t2")
     assert match_patient(born=date(1990, 1, 1), first_name=None, **family) is None
+
+
+def test_thresholds_change_only_within_their_kind():
+    from domain.errors import DomainError
+    from domain.validation import check_condition
+
+    timely = next(r for r in DEFAULT_RULES if r.name == "timely_filing")
+    assert check_condition(timely, {"days": 90}) == {"days": 90}
+    review = next(r for r in DEFAULT_RULES if r.name == "amount_review_threshold")
+    assert check_condition(review, {"amount": "2500.5"}) == {"amount": "2500.50"}
+    for rule, bad, at in [
+        (timely, {"days": 0}, "condition.days"),
+        (timely, {"days": "90"}, "condition.days"),
+        (timely, {"weeks": 2}, "condition.weeks"),
+        (review, {"amount": "-1"}, "condition.amount"),
+        (review, {"amount": "12.345"}, "condition.amount"),
+        (review, {"amount": "lots"}, "condition.amount"),
+    ]:
+        with pytest.raises(DomainError) as refused:
+            check_condition(rule, bad)
+        assert refused.value.field == at

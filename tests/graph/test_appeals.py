@@ -100,3 +100,19 @@ async def test_a_member_cannot_appeal_a_claim_they_cannot_see(gql, engine):
     assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     refused = await gql(FILE, {"c": gid}, as_="regulator@example.com")
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"  # sees it, may not act
+
+
+async def test_provider_staff_appeal_a_claim_of_one_of_their_practitioners(gql, engine):
+    """The group's staff act for its practitioners: the rule reaches the claim's provider."""
+    async with engine.connect() as conn:
+        claim_id = (await conn.execute(text(
+            "SELECT c.id FROM claims c JOIN providers p ON p.id = c.provider_id "
+            "JOIN providers g ON g.id = p.parent_id WHERE g.organization_name = "
+            "'Riverside Family Health' AND c.status = 'denied' AND NOT EXISTS (SELECT 1 FROM "
+            "appeals a WHERE a.claim_id = c.id) AND c.processed_date > now() - interval '150 days' "
+            "LIMIT 1"))).scalar_one()  # fmt: skip
+    import base64
+
+    gid = base64.urlsafe_b64encode(f"Claim:{claim_id}".encode()).decode().rstrip("=")
+    filed = (await gql(FILE, {"c": gid}, as_=PROVIDER))["data"]["fileAppeal"]
+    assert filed["__typename"] == "AppealFiled", filed
