@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import Counter
 from datetime import date
 from typing import Any
@@ -31,6 +32,7 @@ from policies.engine import Authorizer
 log = logging.getLogger("claimgraph.validation")
 
 CHUNK = 1000  # claims per batch of lookups and per progress step
+RECOVER_EVERY = 30.0  # seconds between looks for runs whose worker stopped
 
 
 def parse(format: str, text: str) -> Parsed:
@@ -61,8 +63,13 @@ class RunWorker:
                 pass
 
     async def _loop(self) -> None:
-        await self.recover()
+        recovered = 0.0
         while True:
+            # at start, then twice a minute: a run another replica left behind is picked up
+            # even while this process keeps running
+            if time.monotonic() - recovered > RECOVER_EVERY:
+                await self.recover()
+                recovered = time.monotonic()
             try:
                 worked = await self.run_one()
             except asyncio.CancelledError:

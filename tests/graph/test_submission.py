@@ -315,3 +315,28 @@ def test_documents_above_the_limit_or_empty_are_refused_before_reading():
     with pytest.raises(DomainError, match="empty"):
         check_size(0, limit=10, field="documents[0].file")
     check_size(10, limit=10, field="documents[0].file")
+
+
+async def test_statements_per_submission_are_pinned(gql, maria, count_statements):
+    """Whatever the claim holds, the work is a fixed number of statements."""
+
+    async def used(query, variables) -> int:
+        before = count_statements.count
+        body = await gql(query, variables, as_=PROVIDER)
+        assert "errors" not in body, body
+        return count_statements.count - before
+
+    one_line = claim_input(maria, days_ago=17)
+    five_lines = claim_input(maria, days_ago=18, diagnosisCodes=["J06.9", "R05.1", "I10"],
+                             lines=[{"procedureCode": c, "chargeAmount": "20.00"}
+                                    for c in ("99213", "87880", "36415", "85025", "81003")])  # fmt: skip
+    await used(VALIDATE, {"input": one_line})  # places of service: read once per process
+    # principal; rules; family; policies; providers; credentials + contracts; claims on file;
+    # diagnosis codes
+    assert await used(VALIDATE, {"input": one_line}) == await used(
+        VALIDATE, {"input": five_lines}) == 8  # fmt: skip
+    # the same reads, then: lock, duplicate re-check, number, claim, lines, event, outbox,
+    # audit, commit-side audit of reads
+    filed = await used(SUBMIT, {"input": five_lines})
+    assert filed == await used(SUBMIT, {"input": one_line}), filed
+    assert filed == 17, filed
