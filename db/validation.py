@@ -13,6 +13,7 @@ from sqlalchemy import func, insert, literal, or_, select, update
 from sqlalchemy.engine import RowMapping
 
 from db.tables import (
+    adjustment_reason_codes,
     claims,
     contracts,
     dependents,
@@ -36,7 +37,8 @@ from domain.eligibility import (
 from domain.enums import Severity
 from domain.validation import Credential, Rule, Span
 
-_PLACES: frozenset[str] | None = None  # a static code set: read once per process
+_PLACES: frozenset[str] | None = None  # static code sets: read once per process
+_REASONS: frozenset[str] | None = None
 
 
 async def lookups(
@@ -182,6 +184,24 @@ async def places(conn) -> frozenset[str] | None:
         result = await conn.execute(select(place_of_service_codes.c.code))
         _PLACES = frozenset(result.scalars()) or None
     return _PLACES
+
+
+async def reason_codes(conn) -> frozenset[str] | None:
+    """The claim adjustment reason codes the plan uses (None before they are loaded)."""
+    global _REASONS
+    if _REASONS is None:
+        result = await conn.execute(select(adjustment_reason_codes.c.code))
+        _REASONS = frozenset(result.scalars()) or None
+    return _REASONS
+
+
+async def adjustment_reasons(conn) -> list[RowMapping]:
+    result = await conn.execute(
+        select(adjustment_reason_codes).order_by(
+            func.length(adjustment_reason_codes.c.code), adjustment_reason_codes.c.code
+        )  # fmt: skip
+    )
+    return list(result.mappings())
 
 
 # --- the rules ---------------------------------------------------------------------------------

@@ -59,13 +59,21 @@ def decide(
     denial_code: str | None,
     denial_reason: str | None,
     preventive: bool = False,
+    reason_codes: frozenset[str] | None = None,
 ) -> Outcome:
-    """The claim's new status and cost sharing, or DomainError naming the input at fault."""
+    """The claim's new status and cost sharing, or DomainError naming the input at fault.
+    `reason_codes`: the adjustment reason codes the plan uses (None: format only)."""
     decision = Decision(decision)
     if decision is Decision.DENY:
-        if not denial_code or not _CARC.match(denial_code.strip()):
+        if not denial_code or not _CARC.match(denial_code.strip().upper()):
             raise DomainError(
                 "A denial needs a claim adjustment reason code, such as 50 or 197.",
+                field="denialCode",
+            )
+        if reason_codes is not None and denial_code.strip().upper() not in reason_codes:
+            raise DomainError(
+                f"{denial_code.strip()[:8]} is not an adjustment reason code the plan uses; "
+                "see adjustmentReasons.",
                 field="denialCode",
             )
         if not denial_reason or not denial_reason.strip():

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import strawberry
 
+from db import validation as checks
 from db import workflows as wf
 from domain import adjudication, lifecycle
 from domain.costshare import Accumulators, Line, Plan
@@ -276,6 +277,7 @@ async def _adjudicate(db, ctx, row, input: AdjudicateClaimInput, requested: str)
         denial_code=input.denial_code,
         denial_reason=input.denial_reason,
         preventive=in_network and is_preventive(codes),
+        reason_codes=await checks.reason_codes(db),
     )
     values = {
         "status": outcome.status,
@@ -286,7 +288,7 @@ async def _adjudicate(db, ctx, row, input: AdjudicateClaimInput, requested: str)
     zero = Decimal("0.00")
     if outcome.cost is None:
         values |= {
-            "denial_code": input.denial_code.strip(),
+            "denial_code": input.denial_code.strip().upper(),
             "denial_reason": input.denial_reason.strip(),
             "allowed_amount": zero,
             "paid_amount": zero,

@@ -51,8 +51,21 @@ StartValidationRunResult = Annotated[
 ]
 
 
+@strawberry.type(description="A claim adjustment reason code with the plan's own short label.")
+class AdjustmentReason:
+    code: str
+    label: str
+
+
 @strawberry.type
 class ValidationQueries:
+    @strawberry.field(
+        description="The claim adjustment reason codes a denial may carry, with our labels."
+    )
+    async def adjustment_reasons(self, info: Info) -> list[AdjustmentReason]:
+        rows = await checks.adjustment_reasons(info.context.db)
+        return [AdjustmentReason(code=r["code"], label=r["label"]) for r in rows]
+
     @strawberry.field(description="Every validation rule, in the order they run (admins).")
     async def validation_rules(
         self, info: Info, first: int = 100, after: str | None = None

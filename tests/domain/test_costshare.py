@@ -117,3 +117,19 @@ def test_preventive_care_carries_no_cost_sharing():
     # nothing met yet, yet the member pays 0 and the plan all 150.00
     result = share([D("150.00")], plan=PLAN, met=Accumulators(), preventive=True)
     assert (result.member_responsibility, result.paid) == (D("0.00"), D("150.00"))
+
+
+def test_a_denial_needs_a_reason_code_the_plan_uses():
+    from domain.adjudication import decide
+
+    plan = Plan(deductible=D("500.00"), out_of_pocket_max=D("3000.00"),
+                coinsurance_percentage=80, out_of_network_percentage=60, copay=None)  # fmt: skip
+    common = dict(lines=[Line("99213", D("145.00"), 1)], covered_lines=None, in_network=True,
+                  fee_schedule={}, plan=plan, met=Accumulators(D("0"), D("0")),
+                  denial_reason="Not medically necessary", reason_codes=frozenset({"50", "B7"}))  # fmt: skip
+    assert decide("deny", denial_code="50", **common).status == "denied"
+    assert decide("deny", denial_code="b7", **common).status == "denied"
+    for code in ("999", "", None):
+        with pytest.raises(DomainError) as refused:
+            decide("deny", denial_code=code, **common)
+        assert refused.value.field == "denialCode"

@@ -282,3 +282,17 @@ async def test_assign_then_approve_then_pay(gql):
         "__typename": "IllegalStatusChange",
         "currentStatus": "paid",
     }
+
+
+async def test_a_denial_code_must_be_one_the_plan_uses(gql):
+    reasons = await gql("{ adjustmentReasons { code label } }", as_="adjudicator@example.com")
+    codes = {r["code"]: r["label"] for r in reasons["data"]["adjustmentReasons"]}
+    assert codes["50"] == "Not medically necessary" and "B7" in codes
+    queue = (await gql("{ claimQueue(first: 1) { edges { node { id version } } } }",
+                       as_="adjudicator@example.com"))["data"]["claimQueue"]["edges"]  # fmt: skip
+    claim = queue[0]["node"]
+    result = (await gql(ADJUDICATE, {"input": {
+        "claimId": claim["id"], "version": claim["version"], "decision": "DENY",
+        "denialCode": "999", "denialReason": "No such code"}},
+        as_="adjudicator@example.com"))["data"]["adjudicateClaim"]  # fmt: skip
+    assert result["__typename"] == "InvalidInput" and result["field"] == "denialCode"
