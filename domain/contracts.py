@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from domain.enums import ContractStatus as S
 from domain.errors import DomainError, IllegalTransition
+from domain.money import amount
+from domain.validation import is_procedure_code
 
 TRANSITIONS: dict[S, frozenset[S]] = {
     S.DRAFT: frozenset({S.ACTIVE, S.TERMINATED}),
@@ -18,11 +19,6 @@ TRANSITIONS: dict[S, frozenset[S]] = {
     S.TERMINATED: frozenset(),
 }
 
-CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal("9999999999.99")  # numeric(12, 2)
-# CPT (five digits, or four and F/T for categories II and III), HCPCS level II and CDT
-# (a letter and four digits)
-_PROCEDURE_CODE = re.compile(r"^(?:[0-9]{4}[0-9FT]|[A-Z][0-9]{4})$")
 
 
 def move(current: S | str, requested: S | str) -> S:
@@ -89,7 +85,7 @@ def fee_schedule(
     for i, (raw_code, raw_amount) in enumerate(items):
         where = f"feeSchedule[{i}]"
         code = raw_code.strip().upper()
-        if not _PROCEDURE_CODE.match(code):
+        if not is_procedure_code(code):
             raise DomainError(
                 f"'{raw_code}' is not a procedure code (CPT, HCPCS or CDT: five characters).",
                 field=f"{where}.procedureCode",
@@ -99,20 +95,5 @@ def fee_schedule(
                 f"The procedure code {code} is listed twice; give each code one amount.",
                 field=f"{where}.procedureCode",
             )
-        schedule[code] = money(raw_amount, field=f"{where}.allowedAmount")
+        schedule[code] = amount(raw_amount, field=f"{where}.allowedAmount")
     return schedule
-
-
-def money(value: Decimal | str, *, field: str) -> Decimal:
-    """A positive amount with at most two decimal places, as a two-place Decimal."""
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise DomainError("The amount is not a number.", field=field) from None
-    if not amount.is_finite() or amount <= 0:
-        raise DomainError("The allowed amount must be more than zero.", field=field)
-    if amount > MAX_AMOUNT:
-        raise DomainError(f"The amount is too large (at most {MAX_AMOUNT}).", field=field)
-    if amount != amount.quantize(CENT):
-        raise DomainError("An amount has at most two decimal places (cents).", field=field)
-    return amount.quantize(CENT)

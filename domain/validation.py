@@ -154,6 +154,11 @@ def normalise_procedure(code: str) -> str:
     return code.strip().upper()
 
 
+def is_procedure_code(code: str) -> bool:
+    """CPT by format (its descriptors are licensed) or HCPCS Level II / CDT."""
+    return bool(_PROCEDURE.match(normalise_procedure(code)))
+
+
 @check("lines_present")
 def _lines_present(draft: Draft, facts: Facts, cond) -> Iterable[Problem]:
     most = int(cond.get("max_lines", 50))
@@ -200,7 +205,7 @@ def _diagnosis_code_valid(draft: Draft, facts: Facts, cond) -> Iterable[Problem]
 def _procedure_code_valid(draft: Draft, facts: Facts, cond) -> Iterable[Problem]:
     for i, line in enumerate(draft.lines):
         code = normalise_procedure(line.procedure_code)
-        if not _PROCEDURE.match(code):
+        if not is_procedure_code(code):
             yield (
                 f"'{code[:12]}' is not a CPT (five digits) or HCPCS (a letter and four digits) "
                 "code.",

@@ -11,7 +11,7 @@ import strawberry
 
 from db import workflows as wf
 from domain import appeals as rules
-from domain import lifecycle
+from domain import lifecycle, money
 from domain.errors import DomainError, IllegalTransition
 from graph.claim.mutations import _changed, _Conflict, _record_change
 from graph.claim.types import Appeal, Claim
@@ -99,6 +99,11 @@ class AppealMutations:
         ctx, now = info.context, datetime.now(UTC)
         if not reason.strip():
             return invalid_field("reason", "Say why you appeal.")
+        if requested_amount is not None:
+            try:
+                requested_amount = money.amount(requested_amount, field="requestedAmount")
+            except DomainError as exc:
+                return invalid(exc)
         try:
             lifecycle.move_claim(row["status"], "appealed")
         except IllegalTransition as exc:

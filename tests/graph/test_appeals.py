@@ -116,3 +116,15 @@ async def test_provider_staff_appeal_a_claim_of_one_of_their_practitioners(gql, 
     gid = base64.urlsafe_b64encode(f"Claim:{claim_id}".encode()).decode().rstrip("=")
     filed = (await gql(FILE, {"c": gid}, as_=PROVIDER))["data"]["fileAppeal"]
     assert filed["__typename"] == "AppealFiled", filed
+
+
+async def test_a_requested_amount_has_cents_at_most(gql, maria):  # noqa: F811
+    claim = await _decided_claim(gql, maria, days_ago=42, decision=DENY)
+    asked = """mutation($c: ID!, $a: Decimal) { fileAppeal(claimId: $c, reason: "Too low",
+      requestedAmount: $a) { __typename ... on InvalidInput { field message }
+      ... on AppealFiled { appeal { requestedAmount } } } }"""
+    bad = (await gql(asked, {"c": claim["id"], "a": "12.345"}, as_=MEMBER))["data"]["fileAppeal"]
+    assert bad == {"__typename": "InvalidInput", "field": "requestedAmount",
+                   "message": "An amount has at most two decimal places (cents)."}  # fmt: skip
+    good = (await gql(asked, {"c": claim["id"], "a": "180"}, as_=MEMBER))["data"]["fileAppeal"]
+    assert good == {"__typename": "AppealFiled", "appeal": {"requestedAmount": "180.00"}}

@@ -1,0 +1,25 @@
+"""Amounts of money: decimals with two places, never floats."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from domain.errors import DomainError
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("9999999999.99")  # numeric(12, 2)
+
+
+def amount(value: Decimal | str, *, field: str) -> Decimal:
+    """A positive amount with at most two decimal places, as a two-place Decimal."""
+    try:
+        parsed = Decimal(str(value))
+    except InvalidOperation:
+        raise DomainError("The amount is not a number.", field=field) from None
+    if not parsed.is_finite() or parsed <= 0:
+        raise DomainError("The amount must be more than zero.", field=field)
+    if parsed > MAX_AMOUNT:
+        raise DomainError(f"The amount is too large (at most {MAX_AMOUNT}).", field=field)
+    if parsed != parsed.quantize(CENT):
+        raise DomainError("An amount has at most two decimal places (cents).", field=field)
+    return parsed.quantize(CENT)
