@@ -20,7 +20,6 @@ TRANSITIONS: dict[S, frozenset[S]] = {
 }
 
 
-
 def move(current: S | str, requested: S | str) -> S:
     current, requested = S(current), S(requested)
     if requested not in TRANSITIONS[current]:

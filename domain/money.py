@@ -10,13 +10,16 @@ CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")  # numeric(12, 2)
 
 
-def amount(value: Decimal | str, *, field: str) -> Decimal:
-    """A positive amount with at most two decimal places, as a two-place Decimal."""
+def amount(value: Decimal | str, *, field: str, zero: bool = False) -> Decimal:
+    """A positive amount (or zero, where `zero` allows it: a copay, a deductible) with at
+    most two decimal places, as a two-place Decimal."""
     try:
         parsed = Decimal(str(value))
     except InvalidOperation:
         raise DomainError("The amount is not a number.", field=field) from None
-    if not parsed.is_finite() or parsed <= 0:
+    if not parsed.is_finite() or parsed < 0:
+        raise DomainError("An amount cannot be negative.", field=field)
+    if parsed == 0 and not zero:
         raise DomainError("The amount must be more than zero.", field=field)
     if parsed > MAX_AMOUNT:
         raise DomainError(f"The amount is too large (at most {MAX_AMOUNT}).", field=field)

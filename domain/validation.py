@@ -321,7 +321,9 @@ def _dependent_eligible(draft: Draft, facts: Facts, cond) -> Iterable[Problem]:
     dependent = facts.dependent
     if not facts.patient_found or dependent is None:
         return
-    if dependent.status == "inactive" or not dependent.covers(draft.service_date):
+    # an inactive dependent was covered until the termination date, if one is on record
+    lapsed = dependent.status == "inactive" and dependent.end is None
+    if lapsed or not dependent.covers(draft.service_date):
         yield "The patient was not covered as a dependent on the service date.", "serviceDate"
     elif (
         facts.dependent_is_child

@@ -33,7 +33,9 @@ from graph.employer.types import Employer
 from graph.errors import BadUserInput, NotFound
 from graph.listing import Listing, OrderDirection, all_of, date_range
 from graph.lookup import by_global_id
+from graph.member.mutations import MemberMutations
 from graph.member.types import Dependent, Member
+from graph.policy.mutations import PolicyMutations
 from graph.policy.types import Policy
 from graph.provider.types import Contract, Credential, Provider
 from graph.relay import Connection, Node
@@ -452,5 +454,7 @@ class Mutation(
     AppealMutations,
     AdminMutations,
     ValidationMutations,
+    MemberMutations,
+    PolicyMutations,
 ):
     """Every change; a regulator may attempt none of them (policies/base.polar)."""

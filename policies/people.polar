@@ -2,7 +2,8 @@
 
 resource Member {
     permissions = [
-        "read", "enroll", "update_contact", "open_break_glass", "read_disclosures", "reveal_ssn"
+        "read", "enroll", "add_dependent", "update_contact", "open_break_glass",
+        "read_disclosures", "reveal_ssn"
     ];
 }
 
@@ -33,6 +34,11 @@ has_permission(actor: User, "enroll", _member: Member) if actor.role = "admin";
 has_permission(actor: User, "enroll", member: Member) if
     actor.role = "employer" and member.employer_id = actor.employer_id;
 
+# Adding a dependent enrols someone into the member's household: whoever may enrol the
+# member (admins; the member's employer) may do it.
+has_permission(actor: User, "add_dependent", member: Member) if
+    has_permission(actor, "enroll", member);
+
 # A whole SSN leaves only through an explicit reveal by an admin, with a written reason
 # that is audited; everywhere else it is masked to the last four.
 has_permission(actor: User, "reveal_ssn", _member: Member) if actor.role = "admin";
@@ -48,7 +54,7 @@ has_permission(actor: User, "read_disclosures", member: Member) if
 resource Dependent {
     permissions = [
         "read", "grant_consent", "revoke_consent", "update_contact", "read_disclosures",
-        "reveal_ssn"
+        "reveal_ssn", "terminate"
     ];
 }
 
@@ -84,15 +90,28 @@ has_permission(actor: User, "grant_consent", dependent: Dependent) if
     actor.role = "dependent" and dependent.id = actor.dependent_id;
 has_permission(actor: User, "revoke_consent", dependent: Dependent) if
     actor.role = "dependent" and dependent.id = actor.dependent_id;
+# An adult dependent with a login keeps their own email and phone up to date.
 has_permission(actor: User, "update_contact", dependent: Dependent) if
     actor.role = "dependent" and dependent.id = actor.dependent_id;
 has_permission(actor: User, "read_disclosures", dependent: Dependent) if
     actor.role = "dependent" and dependent.id = actor.dependent_id;
 
+# Ending a dependent's coverage is enrolment too: whoever may enrol the subscriber (admins;
+# the subscriber's employer).
+has_permission(actor: User, "terminate", dependent: Dependent) if
+    has_permission(actor, "enroll", dependent.member);
+
 
 resource Policy {
-    permissions = ["read"];
+    permissions = ["read", "create", "terminate"];
 }
+
+# Giving a member a policy and ending it are enrolment: admins, and the member's employer
+# for its own employees.
+has_permission(actor: User, "create", policy: Policy) if
+    has_permission(actor, "enroll", policy.member);
+has_permission(actor: User, "terminate", policy: Policy) if
+    has_permission(actor, "enroll", policy.member);
 
 # A member reads their own policies; an adult dependent the coverage they are under.
 has_permission(actor: User, "read", policy: Policy) if
