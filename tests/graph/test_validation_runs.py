@@ -332,3 +332,29 @@ async def test_admins_retune_a_rule_and_validation_follows(gql, engine, family):
         (timely["version"] + 2, 365),
     ]
     assert audited >= 2
+
+
+async def test_an_837p_run_reads_claims_and_finds_the_planted_error(client, token_for, gql, app,
+                                                                    family):  # fmt: skip
+    from tests.domain.test_x12 import Claim, Dependent, Envelope, Line, build, rows
+
+    m = family["member"]
+    sofia = family["dependents"]["Sofia"]
+    day = (date.today() - timedelta(days=70)).strftime("%Y%m%d")
+    born = m["date_of_birth"].strftime("%Y%m%d")
+    text = build([
+        Claim("PCN1", m["member_number"], m["first_name"], "ALVAREZ", born,
+              lines=(Line("99213", "120.00", on=day), Line("87880", "35.00", on=day))),
+        Claim("PCN2", m["member_number"], m["first_name"], "ALVAREZ", born,
+              lines=(Line("9921X", "80.00", on=day),),
+              dependent=Dependent(sofia["first_name"], "ALVAREZ",
+                                  sofia["date_of_birth"].strftime("%Y%m%d"))),
+    ], Envelope(npi=family["npi"]))  # fmt: skip
+    answer = await _upload(client, token_for, text.encode(), fmt="X12_837P", name="b.837")
+    run_id = answer.json()["data"]["startValidationRun"]["run"]["id"]
+    assert await app.state.runs.run_one() is True
+    run = (await _run(gql, run_id))["data"]["validationRun"]
+    assert run["status"] == "COMPLETED" and run["totalRows"] == 3
+    found = [(e["node"]["row"], e["node"]["claim"], e["node"]["rule"])
+             for e in run["results"]["edges"]]  # fmt: skip
+    assert found == [(rows(text, "SV1")[2], "claim 2", "procedure_code_valid")]
