@@ -102,3 +102,13 @@ async def claims_summary(conn, *, employer_id: UUID, start: date, end: date) -> 
     )
     result = await conn.execute(stmt)
     return list(result.mappings())
+
+
+async def claim_employer(conn, claim_id: UUID) -> UUID | None:
+    """The employer of the member a claim is for (None: an individual member)."""
+    result = await conn.execute(
+        select(members.c.employer_id)
+        .join(claims, claims.c.member_id == members.c.id)
+        .where(claims.c.id == claim_id)
+    )
+    return result.scalar_one_or_none()

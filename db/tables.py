@@ -478,6 +478,7 @@ appeals = Table(
     *_enum("urgency", e.AppealUrgency, default="post_service"),
     Column("submission_date", TS, nullable=False, server_default=func.now()),
     Column("due_at", TS, nullable=False),
+    Column("deadline_notified_at", TS),  # when appealDeadlineApproaching went out
     Column("decision_date", TS),
     Column("decision_reason", Text),
     _fk("reviewed_by", "users"),

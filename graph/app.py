@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 
 from db import migrate, repos
@@ -33,6 +33,8 @@ from graph.oidc import Jwks, unverified_issuer, verify_external
 from graph.principals import principal_from
 from graph.schema import _is_database_down, build_schema
 from graph.signin import routes as signin_routes
+from graph.subscriptions.hub import Hub
+from graph.subscriptions.socket import SocketContext, SocketGate
 from graph.validation.worker import RunWorker
 from policies.engine import Authorizer
 
@@ -41,6 +43,9 @@ log = logging.getLogger("claimgraph.app")
 
 class _GraphQL(GraphQL):
     async def get_context(self, request: Request, response: Any) -> Context | None:
+        socket = getattr(request.state, "socket", None)
+        if socket is not None:  # a WebSocket: each event gets its own context
+            return SocketContext(socket)
         # GraphiQL's page is served without a principal; every operation has one
         return getattr(request.state, "context", None)
 
@@ -48,7 +53,9 @@ class _GraphQL(GraphQL):
 class AuthenticatedGraphQL:
     """Verifies the bearer token and loads the principal before any GraphQL runs."""
 
-    def __init__(self, *, engine: AsyncEngine, settings: Settings, authorizer: Authorizer) -> None:
+    def __init__(
+        self, *, engine: AsyncEngine, settings: Settings, authorizer: Authorizer, hub: Hub
+    ) -> None:
         self.engine = engine
         self.settings = settings
         self.authorizer = authorizer
@@ -62,11 +69,14 @@ class AuthenticatedGraphQL:
             # authenticate every request, so a cross-site form cannot ride a session
             multipart_uploads_enabled=True,
         )
+        self.sockets = SocketGate(
+            self.graphql, engine=engine, settings=settings, authorizer=authorizer, hub=hub,
+            key=self.key,
+        )  # fmt: skip
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http":
-            # subscriptions arrive with the subscriptions issue; refuse rather than run unchecked
-            await send({"type": "websocket.close", "code": 4400})
+        if scope["type"] == "websocket":
+            await self.sockets(scope, receive, send)
             return
         request = Request(scope, receive)
         if _wants_ide(request):
@@ -229,7 +239,8 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     url = database_url or resolve_url()
     engine = make_engine(url, pool_size=settings.db_pool_size)
     authorizer = Authorizer()
-    graphql = AuthenticatedGraphQL(engine=engine, settings=settings, authorizer=authorizer)
+    hub = Hub(engine, queue_size=settings.ws_queue_size)
+    graphql = AuthenticatedGraphQL(engine=engine, settings=settings, authorizer=authorizer, hub=hub)
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -259,9 +270,11 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     @contextlib.asynccontextmanager
     async def lifespan(app):
         runs.start()  # validation runs, in the background of every replica
+        hub.start()  # the outbox listener that feeds this replica's subscribers
         try:
             yield
         finally:
+            await hub.stop()
             await runs.stop()
             await engine.dispose()
 
@@ -270,6 +283,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             *signin_routes(engine=engine, settings=settings),
         ],
         lifespan=lifespan,
@@ -278,4 +292,5 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     app.state.settings = settings
     app.state.authorizer = authorizer
     app.state.runs = runs
+    app.state.hub = hub
     return app

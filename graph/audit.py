@@ -126,7 +126,8 @@ class AuditTrail(SchemaExtension):
         yield
         ctx = self.execution_context.context
         result = self.execution_context.result
-        if ctx is None or result is None:
+        # subscriptions audit what they push, event by event (graph/subscriptions)
+        if ctx is None or result is None or getattr(ctx, "audit", None) is None:
             return
         ctx.audit.operation_name = self.execution_context.operation_name
         rows = ctx.audit.drain(ctx)

@@ -54,6 +54,7 @@ def signing_key() -> ECKey:
 class VerifiedToken:
     user_id: UUID
     session_id: UUID | None  # the sign-in (refresh-token family) it was issued under
+    expires_at: float | None = None  # POSIX time of the token's `exp`
 
 
 def issue_access_token(
@@ -116,4 +117,9 @@ def verify_access_token(token: str, *, settings: Settings, key: ECKey) -> Verifi
         session_id = UUID(str(sid)) if sid is not None else None
     except ValueError as exc:
         raise InvalidToken("the access token names no valid subject") from exc
-    return VerifiedToken(user_id=user_id, session_id=session_id)
+    exp = decoded.claims.get("exp")
+    return VerifiedToken(
+        user_id=user_id,
+        session_id=session_id,
+        expires_at=float(exp) if isinstance(exp, int | float) else None,
+    )

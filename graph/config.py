@@ -34,6 +34,17 @@ class Settings:
     max_upload_bytes: int = field(
         default_factory=lambda: _int("MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
     )
+    # WebSockets: origins allowed besides the API's own, and the limits of one user.
+    ws_allowed_origins: tuple[str, ...] = field(
+        default_factory=lambda: tuple(
+            o.strip() for o in os.environ.get("WS_ALLOWED_ORIGINS", "").split(",") if o.strip()
+        )
+    )
+    ws_max_connections_per_user: int = field(
+        default_factory=lambda: _int("WS_MAX_CONNECTIONS_PER_USER", 5)
+    )
+    ws_max_subscriptions: int = field(default_factory=lambda: _int("WS_MAX_SUBSCRIPTIONS", 20))
+    ws_queue_size: int = field(default_factory=lambda: _int("WS_QUEUE_SIZE", 1000))
     db_pool_size: int = field(default_factory=lambda: _int("DB_POOL_SIZE", 10))
     # An external OpenID Connect provider (production sign-in), when both are set.
     oidc_issuer: str | None = field(default_factory=lambda: os.environ.get("OIDC_ISSUER") or None)

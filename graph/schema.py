@@ -23,6 +23,8 @@ from graph.audit import AuditTrail
 from graph.config import Settings
 from graph.errors import ApiError, Forbidden
 from graph.queries import Mutation, Query
+from graph.subscriptions.api import Subscription
+from graph.subscriptions.socket import SocketOperations
 
 log = logging.getLogger("claimgraph.graphql")
 
@@ -115,8 +117,10 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return _Schema(
         query=Query,
         mutation=_gate_mutations(Mutation),
+        subscription=Subscription,
         config=StrawberryConfig(disable_field_suggestions=True),
         extensions=[
+            SocketOperations,  # first in, last out: around the audit trail
             StableErrors,
             AuditTrail,
             lambda: ParserCache(maxsize=256),

@@ -39,6 +39,7 @@ from starlette.routing import Route
 
 from db import accounts
 from db import audit as audit_db
+from db import workflows as wf
 from domain import signin as rules
 from domain.signin import RefreshVerdict as Verdict
 from graph.auth import InvalidToken, issue_access_token, signing_key, verify_access_token
@@ -166,6 +167,9 @@ class _SignIn:
                 # an access token names no session: without a refresh token, end them all
                 await accounts.revoke_user_sessions(conn, user_id=user_id, now=now)
             await audit_db.write(conn, [_audit_row(request, "logout", None, user_id=user_id)])
+            # open WebSockets of this sign-in close within seconds (graph/subscriptions)
+            await wf.publish(conn, topic="session.ended", payload={
+                "user_id": str(user_id) if user_id else None})  # fmt: skip
         return JSONResponse({"revoked": True}, headers=_NO_STORE)
 
     def _tokens(self, grant: _Grant) -> JSONResponse:

@@ -72,7 +72,7 @@ has_permission(actor: User, "read", item: FeeScheduleItem) if
 
 
 resource Employer {
-    permissions = ["read", "read_claims_summary", "create", "update"];
+    permissions = ["read", "read_claims_summary", "follow_enrollment", "create", "update"];
 }
 
 # Admins sign up employer groups and keep their details; an employer's own administrator
@@ -97,6 +97,11 @@ has_permission(actor: User, "read", employer: Employer) if
 has_permission(actor: User, "read_claims_summary", employer: Employer) if
     actor.role = "employer" and employer.id = actor.employer_id;
 has_permission(actor: User, "read_claims_summary", _employer: Employer) if plan_staff(actor);
+
+# An employer's portal follows its own employees' enrolment live; admins any employer's.
+has_permission(actor: User, "follow_enrollment", employer: Employer) if
+    actor.role = "employer" and employer.id = actor.employer_id;
+has_permission(actor: User, "follow_enrollment", _employer: Employer) if actor.role = "admin";
 
 
 resource Account {

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import strawberry
 
 from db import access as access_db
+from db import workflows as wf
 from domain import breakglass
 from domain.people import is_adult
 from domain.reasons import MissingReason, require_reason
@@ -36,6 +37,13 @@ async def _dependent(info: Info, dependent_id: strawberry.ID | None) -> Dependen
     return await by_global_id(info, dependent_id, expected="Dependent")
 
 
+async def _access_changed(db, *, member_id, dependent_id) -> None:
+    """Tell every replica's subscriptions to re-read who may see what (ids only)."""
+    await wf.publish(db, topic="access.changed", payload={
+        "member_id": str(member_id), "dependent_id": str(dependent_id) if dependent_id else None,
+    })  # fmt: skip
+
+
 @strawberry.type
 class AccessMutations:
     @strawberry.mutation(
@@ -52,6 +60,7 @@ class AccessMutations:
             consent = await access_db.grant_consent(
                 db, dependent_id=row["id"], member_id=row["member_id"]
             )
+            await _access_changed(db, member_id=row["member_id"], dependent_id=row["id"])
             info.context.audit.event(
                 "grant_consent",
                 "Dependent",
@@ -71,6 +80,9 @@ class AccessMutations:
         require(info, "revoke_consent", res.Dependent(**dependent._row))
         async with info.context.unit_of_work() as db:
             await access_db.revoke_consent(db, dependent_id=dependent.db_id)
+            await _access_changed(
+                db, member_id=dependent._row["member_id"], dependent_id=dependent.db_id
+            )
             info.context.audit.event(
                 "revoke_consent",
                 "Dependent",
@@ -103,6 +115,7 @@ class AccessMutations:
                 opened_at=opened,
                 expires_at=breakglass.expiry(opened),
             )
+            await _access_changed(db, member_id=member.db_id, dependent_id=None)
             # the reason may carry clinical detail: kept on the grant, not copied here
             info.context.audit.event(
                 "open_break_glass",

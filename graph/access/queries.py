@@ -57,22 +57,25 @@ class AccessQueries:
             principal, "read_claims_summary", res.Employer(**employer._row)
         ):
             raise Forbidden("You may not read this employer's claims summary.")
-        end = service_date_to or info.context.today
-        start = service_date_from or (end - timedelta(days=365))
-        date_range("service_date", start, end, field="serviceDate")  # refuses a reversed range
-        rows = await access_db.claims_summary(
-            info.context.db, employer_id=employer.db_id, start=start, end=end
+        return await summary_cells(
+            info.context, employer.db_id, start=service_date_from, end=service_date_to
         )
-        cells = [
-            suppress(r["month"], r["claim_type"], r["claim_count"], r["paid_total"]) for r in rows
-        ]
-        return [
-            ClaimsSummaryCell(
-                month=c.month,
-                claim_type=c.claim_type,
-                claim_count=c.claim_count,
-                paid_total=c.paid_total,
-                suppressed=c.suppressed,
-            )
-            for c in cells
-        ]
+
+
+async def summary_cells(ctx, employer_id, *, start: date | None, end: date | None):
+    """The suppressed aggregates of one employer over a range (default: the last year)."""
+    end = end or ctx.today
+    start = start or (end - timedelta(days=365))
+    date_range("service_date", start, end, field="serviceDate")  # refuses a reversed range
+    rows = await access_db.claims_summary(ctx.db, employer_id=employer_id, start=start, end=end)
+    cells = [suppress(r["month"], r["claim_type"], r["claim_count"], r["paid_total"]) for r in rows]
+    return [
+        ClaimsSummaryCell(
+            month=c.month,
+            claim_type=c.claim_type,
+            claim_count=c.claim_count,
+            paid_total=c.paid_total,
+            suppressed=c.suppressed,
+        )
+        for c in cells
+    ]

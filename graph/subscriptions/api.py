@@ -1,0 +1,236 @@
+"""The subscription topics. Each event is authorized for this subscriber when it is
+delivered (the row rules and field rules of an ordinary read, under a principal re-read
+after any access change) and every PHI value pushed is audited like an HTTP read.
+
+Every event carries a cursor (its outbox sequence number); a subscription started with
+`after:` first replays what this subscriber may see since that cursor, then goes live."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator
+from datetime import datetime
+from uuid import UUID
+
+import strawberry
+
+from db import access as access_db
+from db import audit as audit_db
+from graph import loaders as ld
+from graph.access.queries import summary_cells
+from graph.access.types import ClaimsSummaryCell
+from graph.claim.types import Appeal, Claim
+from graph.context import Context, Info, enter, leave
+from graph.errors import BadUserInput, Forbidden, NotFound
+from graph.lookup import by_global_id
+from graph.member.types import Dependent, Member
+from graph.policy.types import Policy
+from graph.rows import build, build_optional
+from graph.subscriptions.hub import Event
+from graph.subscriptions.socket import Socket, SocketClosed
+from graph.validation.types import ValidationRun
+from policies import resources as res
+
+
+@strawberry.type(description="A claim changed status.")
+class ClaimStatusEvent:
+    cursor: str = strawberry.field(description="Pass it as `after` to resume from here.")
+    old_status: str | None
+    new_status: str
+    claim: Claim
+
+
+@strawberry.type(description="An enrolment change of one of the employer's employees.")
+class EnrollmentEvent:
+    cursor: str
+    change: str
+    member: Member | None
+    dependent: Dependent | None
+    policy: Policy | None
+    at: datetime
+
+
+@strawberry.type(description="The employer's claims aggregates after a claim changed.")
+class ClaimsSummaryEvent:
+    cursor: str
+    cells: list[ClaimsSummaryCell]
+
+
+@strawberry.type(description="An open appeal is due soon.")
+class AppealDeadlineEvent:
+    cursor: str
+    due_at: datetime
+    appeal: Appeal
+
+
+@strawberry.type(description="A validation run moved on.")
+class ValidationRunEvent:
+    cursor: str
+    run: ValidationRun
+
+
+def _after(after: str | None) -> int | None:
+    if after is None:
+        return None
+    if not after.isdigit() or len(after) > 19:
+        raise BadUserInput("The cursor is not one this API gave out.", field="after")
+    return int(after)
+
+
+def _socket(info: Info) -> Socket:
+    socket = getattr(info.context, "socket", None)
+    if socket is None:
+        raise BadUserInput("Subscriptions run over a WebSocket (graphql-transport-ws).")
+    return socket
+
+
+async def _start(info: Info) -> tuple[Socket, Context]:
+    socket = _socket(info)
+    return socket, await socket.checked_context()
+
+
+async def _finish(ctx: Context) -> None:
+    """Write the audit rows of what was pushed, and give the connection back."""
+    try:
+        rows = ctx.audit.drain(ctx)
+        if rows:
+            await audit_db.write(ctx.db, rows)
+            await ctx.db.commit()
+    finally:
+        await ctx.db.close()
+
+
+async def deliveries(
+    socket: Socket, topics: frozenset[str], after: int | None
+) -> AsyncIterator[tuple[Context, Event]]:
+    """Each event with a fresh context entered for it; the caller yields what the
+    subscriber sees, which GraphQL resolves (and audits) before the next event."""
+    async for event in socket.hub.stream(topics, after=after):
+        try:
+            ctx = await socket.checked_context()
+        except SocketClosed:
+            return
+        token = enter(ctx)
+        try:
+            yield ctx, event
+        finally:
+            leave(token)
+            await _finish(ctx)
+
+
+async def _scoped(info: Info, global_id: str, expected: str):
+    """The object a subscription is scoped to, read under the subscriber's rules."""
+    socket, ctx = await _start(info)
+    token = enter(ctx)
+    try:
+        return socket, await by_global_id(info, global_id, expected=expected), ctx
+    finally:
+        leave(token)
+        await _finish(ctx)
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="Claims you may see changing status: members their own (and their minor "
+        "children's), providers their organisation's, plan staff all."
+    )
+    async def claim_status_changed(
+        self, info: Info, after: str | None = None
+    ) -> AsyncGenerator[ClaimStatusEvent, None]:
+        start = _after(after)
+        socket = _socket(info)
+        async for ctx, event in deliveries(socket, frozenset({"claim.status_changed"}), start):
+            row = await ctx.loader(ld.ClaimByIdLoader).load(UUID(event.payload["claim_id"]))
+            if row is not None:  # not visible to this subscriber: not sent
+                yield ClaimStatusEvent(
+                    cursor=str(event.seq), old_status=event.payload.get("old_status"),
+                    new_status=event.payload["new_status"], claim=build(Claim, row),
+                )  # fmt: skip
+
+    @strawberry.subscription(
+        description="Enrolment changes of one employer's employees (that employer's portal, "
+        "admins): enrolment fields only."
+    )
+    async def enrollment_changed(
+        self, info: Info, employer_id: strawberry.ID, after: str | None = None
+    ) -> AsyncGenerator[EnrollmentEvent, None]:
+        start = _after(after)
+        socket, employer, ctx = await _scoped(info, employer_id, "Employer")
+        if not ctx.authorizer.allowed(ctx.principal, "follow_enrollment",
+                                      res.Employer(**employer._row)):  # fmt: skip
+            raise NotFound("employer")
+        wanted = str(employer.db_id)
+        async for ctx, event in deliveries(socket, frozenset({"enrollment.changed"}), start):
+            if event.payload.get("employer_id") != wanted:
+                continue
+            p = event.payload
+            member = await _load(ctx, ld.MemberByIdLoader, p.get("member_id"))
+            dependent = await _load(ctx, ld.DependentByIdLoader, p.get("dependent_id"))
+            policy = await _load(ctx, ld.PolicyByIdLoader, p.get("policy_id"))
+            yield EnrollmentEvent(
+                cursor=str(event.seq), change=p.get("change", "changed"),
+                member=build_optional(Member, member),
+                dependent=build_optional(Dependent, dependent),
+                policy=build_optional(Policy, policy), at=event.created_at,
+            )  # fmt: skip
+
+    @strawberry.subscription(
+        description="An employer's claims aggregates (cells under 11 suppressed), pushed "
+        "again whenever one of its employees' claims changes. Never a claim."
+    )
+    async def claims_summary_changed(
+        self, info: Info, employer_id: strawberry.ID, after: str | None = None
+    ) -> AsyncGenerator[ClaimsSummaryEvent, None]:
+        start = _after(after)
+        socket, employer, ctx = await _scoped(info, employer_id, "Employer")
+        if not ctx.authorizer.allowed(ctx.principal, "read_claims_summary",
+                                      res.Employer(**employer._row)):  # fmt: skip
+            raise NotFound("employer")
+        async for ctx, event in deliveries(socket, frozenset({"claim.status_changed"}), start):
+            claim_id = UUID(event.payload["claim_id"])
+            if await access_db.claim_employer(ctx.db, claim_id) != employer.db_id:
+                continue
+            cells = await summary_cells(ctx, employer.db_id, start=None, end=None)
+            yield ClaimsSummaryEvent(cursor=str(event.seq), cells=cells)
+
+    @strawberry.subscription(
+        description="Open appeals coming due (24 hours ahead), for those who decide them."
+    )
+    async def appeal_deadline_approaching(
+        self, info: Info, after: str | None = None
+    ) -> AsyncGenerator[AppealDeadlineEvent, None]:
+        start = _after(after)
+        socket, ctx = await _start(info)
+        allowed = ctx.authorizer.allowed(ctx.principal, "decide", res.Appeal(id=None))
+        await _finish(ctx)
+        if not allowed:
+            raise Forbidden("Only those who decide appeals follow their deadlines.")
+        topics = frozenset({"appeal.deadline_approaching"})
+        async for ctx, event in deliveries(socket, topics, start):
+            row = await ctx.loader(ld.AppealByIdLoader).load(UUID(event.payload["appeal_id"]))
+            if row is not None and ctx.authorizer.allowed(ctx.principal, "decide",
+                                                          res.Appeal(**row)):  # fmt: skip
+                yield AppealDeadlineEvent(cursor=str(event.seq), due_at=row["due_at"],
+                                          appeal=build(Appeal, row))  # fmt: skip
+
+    @strawberry.subscription(description="Progress of one of your validation runs.")
+    async def validation_run_progress(
+        self, info: Info, run_id: strawberry.ID, after: str | None = None
+    ) -> AsyncGenerator[ValidationRunEvent, None]:
+        start = _after(after)
+        socket, run, _ = await _scoped(info, run_id, "ValidationRun")
+        wanted = str(run.db_id)
+        topics = frozenset({"validation_run.progress"})
+        async for ctx, event in deliveries(socket, topics, start):
+            if event.payload.get("run_id") != wanted:
+                continue
+            row = await ctx.loader(ld.ValidationRunByIdLoader).load(run.db_id)
+            if row is None:
+                continue
+            yield ValidationRunEvent(cursor=str(event.seq), run=build(ValidationRun, row))
+            if row["status"] in ("completed", "failed"):
+                return
+
+
+async def _load(ctx: Context, loader, raw_id: str | None):
+    return None if raw_id is None else await ctx.loader(loader).load(UUID(raw_id))

@@ -1,0 +1,217 @@
+"""The fan-out of one server process: one LISTEN connection, one reader of the outbox, and
+the in-process subscribers each event goes to.
+
+NOTIFY carries only a sequence number and is a hint: on any notification (or every few
+seconds without one) the hub reads every event after the last one it handled, so a lost or
+coalesced notification loses nothing. After a database restart it reconnects by itself and
+catches up from where it was. Each subscriber has a bounded queue; one that stops reading
+is dropped when its queue fills, and the others do not wait for it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from db import outbox
+from db import workflows as wf
+
+log = logging.getLogger("claimgraph.subscriptions")
+
+# topics whose events change who may see what: cached principals are re-read after them
+ACCESS_TOPICS = frozenset({"access.changed", "user.changed", "session.ended"})
+GAP_WAIT = 2.0  # seconds a missing sequence number is waited for before it is passed over
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    seq: int
+    topic: str
+    payload: dict[str, Any]
+    created_at: datetime
+
+
+class Dropped(Exception):
+    """The subscriber fell too far behind and was dropped."""
+
+
+@dataclass(eq=False)
+class Subscriber:
+    topics: frozenset[str]
+    queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(maxsize=1000))
+    dropped: bool = False
+
+    def offer(self, event: Event) -> bool:
+        try:
+            self.queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self.dropped = True
+            return False
+        return True
+
+
+class Hub:
+    def __init__(self, engine: AsyncEngine, *, queue_size: int = 1000, poll: float = 5.0):
+        self.engine = engine
+        self.queue_size = queue_size
+        self.poll = poll
+        self.last_seq: int | None = None
+        self.generation = 0  # bumped by every access-changing event
+        self._subscribers: set[Subscriber] = set()
+        self._wake = asyncio.Event()
+        self._started = asyncio.Event()
+        self._tasks: list[asyncio.Task] = []
+        self._gap_since: float | None = None
+
+    # --- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        if not self._tasks:
+            self._tasks = [
+                asyncio.create_task(self._listen(), name="outbox-listen"),
+                asyncio.create_task(self._read(), name="outbox-read"),
+                asyncio.create_task(self._deadlines(), name="appeal-deadlines"),
+            ]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks = []
+
+    async def ready(self) -> None:
+        """Wait until the hub knows where the outbox ends (subscriptions start from there)."""
+        self.start()
+        await self._started.wait()
+
+    # --- subscribers ------------------------------------------------------------------------
+    async def stream(self, topics: frozenset[str], *, after: int | None) -> AsyncIterator[Event]:
+        """Events of `topics`: first those after `after` (a replay from the outbox), then live
+        ones, with no gap and no duplicate at the seam."""
+        await self.ready()
+        sub = Subscriber(topics, asyncio.Queue(maxsize=self.queue_size))
+        self._subscribers.add(sub)  # live events queue up while the replay runs
+        horizon = self.last_seq or 0  # the hub dispatches in order: live events come after it
+        try:
+            if after is not None:
+                async for event in self._replay(topics, after, horizon):
+                    yield event
+            while True:
+                if sub.dropped:
+                    raise Dropped
+                event = await sub.queue.get()
+                if event.seq > horizon:
+                    yield event
+        finally:
+            self._subscribers.discard(sub)
+
+    async def _replay(self, topics, after: int, horizon: int) -> AsyncIterator[Event]:
+        while after < horizon:
+            async with self.engine.connect() as conn:
+                rows = await outbox.after(conn, after, topics=tuple(topics), upto=horizon)
+            for row in rows:
+                yield _event(row)
+            if len(rows) < outbox.PAGE:
+                return
+            after = rows[-1]["seq"]
+
+    def _dispatch(self, event: Event) -> None:
+        if event.topic in ACCESS_TOPICS:
+            self.generation += 1
+        for sub in list(self._subscribers):
+            if event.topic in sub.topics and not sub.offer(event):
+                self._subscribers.discard(sub)  # too slow: its stream raises Dropped
+                log.warning("subscriber dropped", extra={"topic": event.topic})
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscribers)
+
+    # --- the outbox reader and its listener -------------------------------------------------
+    async def _listen(self) -> None:
+        """Hold a LISTEN connection; reconnect after any failure (a database restart)."""
+        delay = 0.5
+        while True:
+            try:
+                async with self.engine.connect() as conn:
+                    raw = await conn.get_raw_connection()
+                    driver = raw.driver_connection
+                    await outbox.listen(driver, lambda *_: self._wake.set())
+                    self._wake.set()  # catch up on whatever came while we were away
+                    delay = 0.5
+                    while not driver.is_closed():
+                        await asyncio.sleep(1.0)
+                        await driver.execute("SELECT 1")  # notices a dead socket
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - keep listening whatever happened
+                log.warning("outbox listener reconnecting", extra={"error": type(exc).__name__})
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+    async def _read(self) -> None:
+        while True:
+            try:
+                await self._catch_up()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the next wake-up tries again
+                log.warning("outbox read failed", extra={"error": type(exc).__name__})
+                await asyncio.sleep(1.0)
+                continue
+            self._wake.clear()
+            wait = GAP_WAIT / 4 if self._gap_since is not None else self.poll
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+
+    async def _catch_up(self) -> None:
+        """Dispatch every committed event after the last one, in sequence order. A gap (a
+        transaction that took its number but has not committed) is waited for up to
+        GAP_WAIT seconds, then passed over (it rolled back)."""
+        async with self.engine.connect() as conn:
+            if self.last_seq is None:
+                self.last_seq = await outbox.newest(conn)
+                self._started.set()
+                return
+            while True:
+                rows = await outbox.after(conn, self.last_seq)
+                await conn.rollback()  # the next read sees newer commits
+                for row in rows:
+                    if row["seq"] != self.last_seq + 1:
+                        now = asyncio.get_running_loop().time()
+                        self._gap_since = self._gap_since or now
+                        if now - self._gap_since < GAP_WAIT:
+                            return  # wait for the missing number (the loop rereads soon)
+                    self._gap_since = None
+                    self.last_seq = row["seq"]
+                    self._dispatch(_event(row))
+                if len(rows) < outbox.PAGE:
+                    return
+
+    async def _deadlines(self, *, within: timedelta = timedelta(hours=24)) -> None:
+        """Once a minute, announce appeals due within 24 hours (each once, by one replica)."""
+        while True:
+            try:
+                async with self.engine.begin() as conn:
+                    for appeal in await outbox.due_appeals(conn, within=within,
+                                                           now=datetime.now(UTC)):  # fmt: skip
+                        await wf.publish(conn, topic="appeal.deadline_approaching", payload={
+                            "appeal_id": str(appeal["id"]), "claim_id": str(appeal["claim_id"]),
+                            "due_at": appeal["due_at"].isoformat(),
+                        })  # fmt: skip
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - try again next minute
+                log.warning("deadline scan failed", extra={"error": type(exc).__name__})
+            await asyncio.sleep(60)
+
+
+def _event(row) -> Event:
+    return Event(row["seq"], row["topic"], dict(row["payload"]), row["created_at"])
