@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -37,7 +38,7 @@ async def prepare(operation: str, client, url, admin_headers, query: str, *, sec
 def _claims(query: str, people: list[dict]) -> Iterator[bytes]:
     """Office visits for active members with an active policy, spread over the last 300
     days and two procedures drawn from a pool, so duplicates are rare."""
-    rng = random.Random(7)
+    rng = random.Random(time.time_ns())  # each run its own claims: a rerun files no duplicates
     insured = [p for p in people if any(x["status"] == "ACTIVE" and
                                         x["effectiveDate"] <= (date.today() - timedelta(300))
                                         .isoformat() for x in p["policies"])]  # fmt: skip
@@ -52,7 +53,7 @@ def _claims(query: str, people: list[dict]) -> Iterator[bytes]:
         variables = {"input": {
             "memberNumber": person["memberNumber"], "patientDateOfBirth": person["dateOfBirth"],
             "placeOfService": "11", "serviceDate": day.isoformat(),
-            "diagnosisCodes": [rng.choice(["J06.9", "I10", "E11.9", "M54.5", "Z00.00"])],
+            "diagnosisCodes": [rng.choice(["J06.9", "I10", "E11.9", "M54.50", "Z00.00"])],
             "lines": lines}}  # fmt: skip
         yield json.dumps({"query": query, "variables": variables}).encode()
 
