@@ -99,12 +99,33 @@ async def _finish(ctx: Context) -> None:
         await ctx.db.close()
 
 
+class RowGate:
+    """Lets an event through to the subscribers who may see the record it names: alike
+    subscribers (the same row rule) are asked once per event, together."""
+
+    def __init__(self, socket: Socket, resource: str, loader, field: str) -> None:
+        self.socket, self.resource, self.loader, self.field = socket, resource, loader, field
+
+    async def key(self, event: Event):
+        await self.socket.refresh()  # an access change re-reads the principal first
+        return (event.payload.get(self.field), self.socket.rule(self.resource))
+
+    async def check(self, event: Event) -> bool:
+        ctx = self.socket.context()
+        try:
+            row = await _visible(self.socket, ctx, event, self.loader, self.resource,
+                                 event.payload.get(self.field))  # fmt: skip
+        finally:
+            await ctx.db.close()
+        return row is not None
+
+
 async def deliveries(
-    socket: Socket, topics: frozenset[str], after: int | None
+    socket: Socket, topics: frozenset[str], after: int | None, gate: RowGate | None = None
 ) -> AsyncIterator[tuple[Context, Event]]:
     """Each event with a fresh context entered for it; the caller yields what the
     subscriber sees, which GraphQL resolves (and audits) before the next event."""
-    async for event in socket.hub.stream(topics, after=after):
+    async for event in socket.hub.stream(topics, after=after, gate=gate):
         try:
             ctx = await socket.checked_context()
         except SocketClosed:
@@ -139,8 +160,11 @@ class Subscription:
     ) -> AsyncGenerator[ClaimStatusEvent, None]:
         start = _after(after)
         socket = _socket(info)
-        async for ctx, event in deliveries(socket, frozenset({"claim.status_changed"}), start):
-            row = await ctx.loader(ld.ClaimByIdLoader).load(UUID(event.payload["claim_id"]))
+        gate = RowGate(socket, "claim", ld.ClaimByIdLoader, "claim_id")
+        topics = frozenset({"claim.status_changed"})
+        async for ctx, event in deliveries(socket, topics, start, gate):
+            row = await _visible(socket, ctx, event, ld.ClaimByIdLoader, "claim",
+                                 event.payload["claim_id"])  # fmt: skip
             if row is not None:  # not visible to this subscriber: not sent
                 yield ClaimStatusEvent(
                     cursor=str(event.seq), old_status=event.payload.get("old_status"),
@@ -234,3 +258,11 @@ class Subscription:
 
 async def _load(ctx: Context, loader, raw_id: str | None):
     return None if raw_id is None else await ctx.loader(loader).load(UUID(raw_id))
+
+
+async def _visible(socket: Socket, ctx: Context, event: Event, loader, resource: str, raw_id):
+    """The record an event names, as this subscriber may see it (None: not at all). The
+    read is shared with every subscriber under the same row rule for this event."""
+    rule = ctx.row_filter(resource)
+    key = (event.seq, resource, raw_id, rule)
+    return await socket.hub.visible(key, lambda: _load(ctx, loader, raw_id))

@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -26,6 +27,7 @@ log = logging.getLogger("claimgraph.subscriptions")
 
 # topics whose events change who may see what: cached principals are re-read after them
 ACCESS_TOPICS = frozenset({"access.changed", "user.changed", "session.ended"})
+SEEN_SIZE = 10_000  # shared reads kept (recent events only)
 GAP_WAIT = 2.0  # seconds a missing sequence number is waited for before it is passed over
 
 
@@ -41,11 +43,22 @@ class Dropped(Exception):
     """The subscriber fell too far behind and was dropped."""
 
 
+class Gate(Protocol):
+    """What a subscriber lets through, asked once per group of alike subscribers: those
+    whose `key` for an event is equal (the same record under the same row rule) share
+    one `check`. Subscribers that see nothing of an event are not even woken."""
+
+    async def key(self, event: Event) -> Hashable | None: ...
+
+    async def check(self, event: Event) -> bool: ...
+
+
 @dataclass(eq=False)
 class Subscriber:
     topics: frozenset[str]
     queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(maxsize=1000))
     dropped: bool = False
+    gate: Gate | None = None
 
     def offer(self, event: Event) -> bool:
         try:
@@ -57,6 +70,8 @@ class Subscriber:
 
 
 class Hub:
+    """One per process; see the module's description."""
+
     def __init__(self, engine: AsyncEngine, *, queue_size: int = 1000, poll: float = 5.0):
         self.engine = engine
         self.queue_size = queue_size
@@ -68,6 +83,9 @@ class Hub:
         self._started = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
         self._gap_since: float | None = None
+        # what one event's record looks like under one row rule: subscribers whose rules are
+        # the same (many users of one employer, one persona on many sockets) share one read
+        self._seen: OrderedDict[tuple, asyncio.Future] = OrderedDict()
 
     # --- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -92,11 +110,14 @@ class Hub:
         await self._started.wait()
 
     # --- subscribers ------------------------------------------------------------------------
-    async def stream(self, topics: frozenset[str], *, after: int | None) -> AsyncIterator[Event]:
+    async def stream(
+        self, topics: frozenset[str], *, after: int | None, gate: Gate | None = None
+    ) -> AsyncIterator[Event]:
         """Events of `topics`: first those after `after` (a replay from the outbox), then live
-        ones, with no gap and no duplicate at the seam."""
+        ones, with no gap and no duplicate at the seam. `gate` filters live events before
+        they are queued (the subscriber still checks each one it gets)."""
         await self.ready()
-        sub = Subscriber(topics, asyncio.Queue(maxsize=self.queue_size))
+        sub = Subscriber(topics, asyncio.Queue(maxsize=self.queue_size), gate=gate)
         self._subscribers.add(sub)  # live events queue up while the replay runs
         horizon = self.last_seq or 0  # the hub dispatches in order: live events come after it
         try:
@@ -122,13 +143,38 @@ class Hub:
                 return
             after = rows[-1]["seq"]
 
-    def _dispatch(self, event: Event) -> None:
+    async def _dispatch(self, event: Event) -> None:
         if event.topic in ACCESS_TOPICS:
             self.generation += 1
+        groups: dict[Hashable, list[Subscriber]] = {}
         for sub in list(self._subscribers):
-            if event.topic in sub.topics and not sub.offer(event):
-                self._subscribers.discard(sub)  # too slow: its stream raises Dropped
-                log.warning("subscriber dropped", extra={"topic": event.topic})
+            if event.topic in sub.topics:
+                key = await _key(sub, event)
+                groups.setdefault(key, []).append(sub)
+        for key, subs in groups.items():
+            if key is not None and not await _check(subs[0], event):
+                continue
+            for sub in subs:
+                if not sub.offer(event):
+                    self._subscribers.discard(sub)  # too slow: its stream raises Dropped
+                    log.warning("subscriber dropped", extra={"topic": event.topic})
+
+    async def visible(self, key: tuple, load: Callable[[], Awaitable[Any]]) -> Any:
+        """`load()` once per key (event, type, id, row rule) however many subscribers ask;
+        concurrent askers wait for the first."""
+        future = self._seen.get(key)
+        if future is None:
+            future = asyncio.get_running_loop().create_future()
+            self._seen[key] = future
+            if len(self._seen) > SEEN_SIZE:
+                self._seen.popitem(last=False)
+            try:
+                future.set_result(await load())
+            except BaseException as exc:
+                self._seen.pop(key, None)
+                future.set_exception(exc)
+                raise
+        return await asyncio.shield(future)
 
     @property
     def subscriber_count(self) -> int:
@@ -191,7 +237,7 @@ class Hub:
                             return  # wait for the missing number (the loop rereads soon)
                     self._gap_since = None
                     self.last_seq = row["seq"]
-                    self._dispatch(_event(row))
+                    await self._dispatch(_event(row))
                 if len(rows) < outbox.PAGE:
                     return
 
@@ -211,6 +257,22 @@ class Hub:
             except Exception as exc:  # noqa: BLE001 - try again next minute
                 log.warning("deadline scan failed", extra={"error": type(exc).__name__})
             await asyncio.sleep(60)
+
+
+async def _key(sub: Subscriber, event: Event) -> Hashable | None:
+    if sub.gate is None:
+        return None
+    try:
+        return (type(sub.gate).__name__, await sub.gate.key(event))
+    except Exception:  # noqa: BLE001 - ungated: the subscriber's own check decides
+        return None
+
+
+async def _check(sub: Subscriber, event: Event) -> bool:
+    try:
+        return await sub.gate.check(event)
+    except Exception:  # noqa: BLE001 - let it through: the subscriber's own check decides
+        return True
 
 
 def _event(row) -> Event:

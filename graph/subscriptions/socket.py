@@ -63,6 +63,7 @@ class Socket:
         self.closed = asyncio.Event()
         self.close_code: int | None = None
         self._row: Any = None
+        self._principal: Any = None  # built once per re-read, not per event
         self._read_at = 0.0
         self._generation = -1
         self._events = itertools.count(1)
@@ -89,20 +90,31 @@ class Socket:
         if not (force or stale or self._generation != self.hub.generation):
             return None
         generation = self.hub.generation
-        async with self.engine.connect() as conn:
-            row = await repos.principal_facts(conn, self.user_id, self.session_id)
+        # sockets of one sign-in share the read (one persona may hold many sockets)
+        key = ("principal", self.user_id, self.session_id, generation,
+               int(time.monotonic() // REFRESH_SECONDS))  # fmt: skip
+        row = await self.hub.visible(key, self._read_facts)
         if row is None:
             return FORBIDDEN  # deactivated or gone
         if row["session_ended"]:
             return UNAUTHORIZED  # logged out
         self._row, self._read_at, self._generation = row, time.monotonic(), generation
+        self._principal = principal_from(row, today=date.today())
         return None
+
+    async def _read_facts(self):
+        async with self.engine.connect() as conn:
+            return await repos.principal_facts(conn, self.user_id, self.session_id)
+
+    def rule(self, resource: str):
+        """The row rule of `resource` for this connection's principal (cached by policy)."""
+        return self.authorizer.row_filter(self._principal, resource)
 
     def context(self) -> Context:
         """A fresh context for one event (or the start of a subscription)."""
         today = date.today()
         return Context(
-            principal=principal_from(self._row, today=today),
+            principal=self._principal,
             db=RequestConnection(self.engine),
             settings=self.settings,
             authorizer=self.authorizer,
