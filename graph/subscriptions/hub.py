@@ -189,6 +189,7 @@ class Hub:
                 async with self.engine.connect() as conn:
                     raw = await conn.get_raw_connection()
                     driver = raw.driver_connection
+                    await driver.execute("SET application_name = 'claimgraph-listener'")
                     await outbox.listen(driver, lambda *_: self._wake.set())
                     self._wake.set()  # catch up on whatever came while we were away
                     delay = 0.5

@@ -7,10 +7,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 from contextlib import asynccontextmanager
 from uuid import UUID
@@ -35,43 +31,6 @@ ENROLMENT = parse("subscription($e: ID!) { enrollmentChanged(employerId: $e) { c
 
 def _with(request: GraphQLRequest, **variables) -> GraphQLRequest:
     return GraphQLRequest(request.document, variable_values=variables)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _server(db_url: str) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": db_url, "LOG_LEVEL": "WARNING"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "graph.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                return process, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("the server did not start")
-
-
-@pytest.fixture(scope="module")
-def servers(db_url):
-    """Two server processes on the one test database."""
-    started = [_server(db_url), _server(db_url)]
-    yield [base for _, base in started]
-    for process, _ in started:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _ws(base: str) -> str:
