@@ -201,3 +201,84 @@ async def test_a_subscriber_that_stops_reading_is_dropped_and_others_keep_going(
                 await asyncio.wait_for(slow.__anext__(), 5)
     finally:
         await hub.stop()
+
+
+async def test_an_expiring_token_closes_the_socket_with_4401(servers, users):
+    from graph.auth import issue_access_token
+    from graph.config import Settings
+
+    user = users["adjudicator@example.com"]
+    token = issue_access_token(user_id=user["id"], role=user["role"], settings=Settings(),
+                               lifetime_seconds=3)  # fmt: skip
+    ws = await _raw(servers[0], "graphql-transport-ws", {"Authorization": f"Bearer {token}"})
+    assert json.loads(await asyncio.wait_for(ws.recv(), 5))["type"] == "connection_ack"
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        while True:
+            await asyncio.wait_for(ws.recv(), 10)
+    assert closed.value.rcvd.code == 4401
+
+
+async def test_the_uploader_follows_a_validation_run_to_its_end(servers, token_for, engine):
+    from tests.graph.test_validation_runs import HEADER, START
+
+    provider = token_for("provider@example.com")
+    async with engine.connect() as conn:
+        start = (await conn.execute(text("SELECT max(seq) FROM outbox_events"))).scalar_one()
+    import httpx
+
+    content = (HEADER + "\nA,MBR-99999999,1980-01-01,,1234567893,2026-01-05,11,J06.9,"
+               "99213,,1,100.00,1\n").encode()  # fmt: skip
+    async with httpx.AsyncClient(timeout=30) as c:
+        answer = await c.post(
+            f"{servers[1]}/graphql",
+            data={"operations": json.dumps({"query": START,
+                                            "variables": {"file": None, "format": "CSV"}}),
+                  "map": json.dumps({"0": ["variables.file"]})},
+            files={"0": ("b.csv", content, "text/csv")},
+            headers={"Authorization": f"Bearer {provider}"},
+        )  # fmt: skip
+    run_id = answer.json()["data"]["startValidationRun"]["run"]["id"]
+    progress = __import__("gql").gql(
+        "subscription($r: ID!, $a: String) { validationRunProgress(runId: $r, after: $a) "
+        "{ cursor run { status progress errorCount } } }"
+    )
+    seen = []
+    async with session(servers[0], provider) as s:
+        async for event in s.subscribe(_with(progress, r=run_id, a=str(start))):
+            seen.append(event["validationRunProgress"]["run"])
+    assert seen[-1]["status"] == "COMPLETED" and seen[-1]["progress"] == 100
+    assert seen[-1]["errorCount"] == 2  # an unknown member, an NPI not the uploader's
+    from gql.transport.exceptions import TransportQueryError
+
+    async with session(servers[0], token_for("adjudicator@example.com")) as s:
+        with pytest.raises(TransportQueryError) as hidden:
+            async for _ in s.subscribe(_with(progress, r=run_id, a=None)):
+                pass
+    assert hidden.value.errors[0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_the_employer_gets_suppressed_aggregates_never_a_claim(servers, token_for, gql,
+                                                                   engine):  # fmt: skip
+    employer = token_for("employer@example.com")
+    mine = (await gql("{ me { employer { id } } }", as_="employer@example.com"))["data"]
+    async with engine.connect() as conn:
+        claim = (await conn.execute(text(
+            "SELECT c.id FROM claims c JOIN members m ON m.id = c.member_id JOIN users u "
+            "ON u.employer_id = m.employer_id WHERE u.email = 'employer@example.com' LIMIT 1"
+        ))).scalar_one()  # fmt: skip
+    summary = __import__("gql").gql(
+        "subscription($e: ID!) { claimsSummaryChanged(employerId: $e) { cursor "
+        "cells { month claimType claimCount paidTotal suppressed } } }"
+    )
+    async with session(servers[0], employer) as s:
+        events = s.subscribe(_with(summary, e=mine["me"]["employer"]["id"])).__aiter__()
+        pending = asyncio.ensure_future(_next(events))
+        await asyncio.sleep(0.5)
+        await _event(engine, claim, "approved")
+        cells = (await pending)["claimsSummaryChanged"]["cells"]
+    assert cells
+    for cell in cells:
+        if cell["suppressed"]:
+            assert cell["claimCount"] is None and cell["paidTotal"] is None
+        else:
+            assert cell["claimCount"] >= 11
