@@ -239,7 +239,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     url = database_url or resolve_url()
     engine = make_engine(url, pool_size=settings.db_pool_size)
     authorizer = Authorizer()
-    hub = Hub(engine, queue_size=settings.ws_queue_size)
+    hub = Hub(engine, queue_size=settings.ws_queue_size, appeal_scan=settings.appeal_scan_seconds)
     graphql = AuthenticatedGraphQL(engine=engine, settings=settings, authorizer=authorizer, hub=hub)
 
     async def healthz(request: Request) -> JSONResponse:

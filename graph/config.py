@@ -45,6 +45,8 @@ class Settings:
     )
     ws_max_subscriptions: int = field(default_factory=lambda: _int("WS_MAX_SUBSCRIPTIONS", 20))
     ws_queue_size: int = field(default_factory=lambda: _int("WS_QUEUE_SIZE", 1000))
+    # how often each process looks for open appeals coming due (appealDeadlineApproaching)
+    appeal_scan_seconds: int = field(default_factory=lambda: _int("APPEAL_SCAN_SECONDS", 60))
     db_pool_size: int = field(default_factory=lambda: _int("DB_POOL_SIZE", 10))
     # An external OpenID Connect provider (production sign-in), when both are set.
     oidc_issuer: str | None = field(default_factory=lambda: os.environ.get("OIDC_ISSUER") or None)

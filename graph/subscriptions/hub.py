@@ -72,8 +72,16 @@ class Subscriber:
 class Hub:
     """One per process; see the module's description."""
 
-    def __init__(self, engine: AsyncEngine, *, queue_size: int = 1000, poll: float = 5.0):
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        queue_size: int = 1000,
+        poll: float = 5.0,
+        appeal_scan: float = 60.0,
+    ):
         self.engine = engine
+        self.appeal_scan = appeal_scan
         self.queue_size = queue_size
         self.poll = poll
         self.last_seq: int | None = None
@@ -243,7 +251,8 @@ class Hub:
                     return
 
     async def _deadlines(self, *, within: timedelta = timedelta(hours=24)) -> None:
-        """Once a minute, announce appeals due within 24 hours (each once, by one replica)."""
+        """Every `appeal_scan` seconds, announce appeals due within 24 hours (each once, by
+        one replica)."""
         while True:
             try:
                 async with self.engine.begin() as conn:
@@ -257,7 +266,7 @@ class Hub:
                 raise
             except Exception as exc:  # noqa: BLE001 - try again next minute
                 log.warning("deadline scan failed", extra={"error": type(exc).__name__})
-            await asyncio.sleep(60)
+            await asyncio.sleep(self.appeal_scan)
 
 
 async def _key(sub: Subscriber, event: Event) -> Hashable | None:

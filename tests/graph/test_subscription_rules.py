@@ -282,3 +282,40 @@ async def test_the_employer_gets_suppressed_aggregates_never_a_claim(servers, to
             assert cell["claimCount"] is None and cell["paidTotal"] is None
         else:
             assert cell["claimCount"] >= 11
+
+
+async def test_deciders_hear_of_appeals_coming_due(db_url, token_for, engine):
+    process, base = start_server(db_url, APPEAL_SCAN_SECONDS="1")
+    deadlines = __import__("gql").gql(
+        "subscription { appealDeadlineApproaching { cursor dueAt appeal { id status } } }"
+    )
+    try:
+        async with engine.begin() as conn:
+            appeal = (await conn.execute(text(
+                "UPDATE appeals SET due_at = now() + interval '2 hours', "
+                "deadline_notified_at = NULL WHERE id = (SELECT id FROM appeals WHERE status = "
+                "'submitted' ORDER BY due_at DESC LIMIT 1) RETURNING id"))).scalar_one()  # fmt: skip
+        async with session(base, token_for("adjudicator@example.com")) as s:
+            events = s.subscribe(deadlines).__aiter__()
+            event = None
+            while event is None:  # other appeals may come due too: wait for ours
+                candidate = (await _next(events, wait=15))["appealDeadlineApproaching"]
+                if _db_id(candidate["appeal"]["id"]) == str(appeal):
+                    event = candidate
+        assert event["appeal"]["status"] == "SUBMITTED"
+        from gql.transport.exceptions import TransportQueryError
+
+        async with session(base, token_for("member@example.com")) as s:
+            with pytest.raises(TransportQueryError) as refused:
+                async for _ in s.subscribe(deadlines):
+                    pass
+        assert refused.value.errors[0]["extensions"]["code"] == "FORBIDDEN"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _db_id(global_id: str) -> str:
+    import base64
+
+    return base64.urlsafe_b64decode(global_id + "==").decode().split(":")[1]
