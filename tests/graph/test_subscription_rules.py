@@ -319,3 +319,28 @@ def _db_id(global_id: str) -> str:
     import base64
 
     return base64.urlsafe_b64decode(global_id + "==").decode().split(":")[1]
+
+
+async def test_phi_pushed_is_audited_like_a_read(servers, token_for, engine):
+    clinical = __import__("gql").gql(
+        "subscription { claimStatusChanged { cursor claim { id diagnosisCodes } } }"
+    )
+    async with engine.connect() as conn:
+        claim = (await conn.execute(text(
+            "SELECT c.id FROM claims c JOIN members m ON m.id = c.member_id "
+            "WHERE m.member_number = 'MBR-00000001' AND c.dependent_id IS NULL LIMIT 1"
+        ))).scalar_one()  # fmt: skip
+    async with session(servers[0], token_for(FAMILY)) as s:
+        events = s.subscribe(clinical).__aiter__()
+        pending = asyncio.ensure_future(_next(events))
+        await asyncio.sleep(0.5)
+        await _event(engine, claim, "audited")
+        event = (await pending)["claimStatusChanged"]
+        assert event["claim"]["diagnosisCodes"]
+        await asyncio.sleep(0.5)  # the audit row is written as the next event is awaited
+    async with engine.connect() as conn:
+        row = (await conn.execute(text(
+            "SELECT a.fields, a.request_id, a.role FROM audit_log a WHERE a.action = 'read' "
+            "AND a.resource_type = 'Claim' AND a.resource_id = :c AND a.request_id LIKE 'ws-%' "
+            "ORDER BY a.seq DESC LIMIT 1"), {"c": str(claim)})).one()  # fmt: skip
+    assert "diagnosis_codes" in row.fields and row.role == "member"
