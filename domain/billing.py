@@ -129,7 +129,7 @@ def _mostly_printable(content: bytes) -> bool:
 def parse_csv(text: str) -> Parsed:
     """Rows grouped into claims by claim_id, in file order; row 1 is the header."""
     parsed = Parsed()
-    reader = csv.reader(io.StringIO(text))
+    reader = _records(csv.reader(io.StringIO(text, newline="")), parsed.problems)
     header = next(reader, None)
     if header is None or not any(cell.strip() for cell in header):
         parsed.problems.append(FileProblem(None, "The file is empty.", "file"))
@@ -163,6 +163,23 @@ def parse_csv(text: str) -> Parsed:
         if claim is not None:
             parsed.claims.append(claim)
     return parsed
+
+
+def _records(reader, problems: list[FileProblem]) -> Iterator[list[str]]:
+    """The reader's rows until one is not CSV at all (a stray carriage return, a quote left
+    open); that one becomes a problem and reading stops there."""
+    number = 0
+    while True:
+        number += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            why = f"Row {number} is not valid CSV (a stray line break, quote or a huge field)"
+            problems.append(FileProblem(number, why + "; the rest was not read.", "row"))
+            return
+        yield row
 
 
 def _claim(position: int, rows, problems: list[FileProblem]) -> BillingClaim | None:

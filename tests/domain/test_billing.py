@@ -116,3 +116,11 @@ def test_random_bytes_are_text_or_refused(blob):
     text = decode(blob)
     if text is not None:
         parse_csv(text)  # never raises
+
+
+def test_rows_that_are_not_csv_become_a_problem_not_a_crash():
+    # hypothesis found this one: a lone carriage return followed by a control character
+    assert parse_csv("\r\x01").problems[0].message == "The file is empty."
+    huge = _file("A,MBR-1,1980-02-03,," + "x" * 200_000 + ",2026-11-01,11,J06.9,99213,,1,1.00,1")
+    [problem] = parse_csv(huge).problems
+    assert problem.row == 2 and problem.field == "row" and "not valid CSV" in problem.message
