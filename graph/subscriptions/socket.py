@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from db import audit as audit_db
 from db import repos
 from db.session import RequestConnection
 from graph.auth import InvalidToken, verify_access_token
@@ -312,6 +313,22 @@ class SocketOperations(SchemaExtension):
         finally:
             leave(token)
             await ctx.db.close()
+
+    async def get_results(self) -> dict:
+        """Before each result leaves the server (every event of a subscription), write the
+        audit rows of what it reads; if that fails, the exception ends the subscription
+        and the result is never sent (fail closed, as over HTTP)."""
+        if getattr(self.execution_context.context, "socket", None) is None:
+            return {}
+        try:
+            ctx = current_context()
+        except LookupError:
+            return {}
+        rows = ctx.audit.drain(ctx)
+        if rows:
+            await audit_db.write(ctx.db, rows)
+            await ctx.db.commit()
+        return {}
 
 
 def _is_subscription(execution_context) -> bool:
