@@ -205,3 +205,27 @@ async def create_service_client(
         .returning(service_clients.c.id)
     )
     return result.scalar_one()
+
+
+async def add_shadow_user(conn, *, user_id: UUID, email: str, role: str, ties: dict) -> bool:
+    """A local row for someone who signs in at the external identity provider, so that what
+    they write can name them (foreign keys) and an admin can deactivate them here. No
+    password: they cannot sign in locally. False when it could not be made (their email
+    belongs to a local account, or the provider's ties break a rule); they then act as
+    before, unable to write. The first statement of its transaction: a refusal rolls back
+    nothing else."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        result = await conn.execute(
+            pg_insert(users)
+            .values(id=user_id, email=email, role=role, password_hash=None,
+                    display_name="(external sign-in)", **ties)  # fmt: skip
+            .on_conflict_do_nothing()
+            .returning(users.c.id)
+        )
+    except IntegrityError:  # a tie the rules refuse: no shadow, and nothing else was written
+        await conn.rollback()
+        return False
+    return result.first() is not None

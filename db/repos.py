@@ -200,15 +200,20 @@ async def principal_facts(conn, user_id, session_id=None) -> RowMapping | None:
 
 
 async def external_facts(conn, *, user_id, member_id, dependent_id) -> RowMapping:
-    """The same facts for a user signed in at an external provider (no local account)."""
+    """The same facts for a user signed in at an external provider, and the status of the
+    local shadow account that stands for them (`account`)."""
     from sqlalchemy import literal
     from sqlalchemy.dialects.postgresql import UUID as PgUUID
 
     def _id(value):
         return literal(value, PgUUID(as_uuid=True))
 
+    from db.tables import users
+
     facts = _fact_columns(_id(user_id), _id(member_id), _id(dependent_id), None)
-    result = await conn.execute(select(*facts))
+    # the local shadow account, if one was made: None (none yet), active, inactive...
+    account = select(users.c.status).where(users.c.id == _id(user_id), users.c.deleted_at.is_(None))
+    result = await conn.execute(select(*facts, account.scalar_subquery().label("account")))
     return result.mappings().one()
 
 

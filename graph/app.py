@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 
-from db import migrate, repos
+from db import accounts, migrate, repos
 from db.engine import make_engine
 from db.session import RequestConnection
 from domain.enums import PurposeOfUse
@@ -177,6 +177,18 @@ class AuthenticatedGraphQL:
                 member_id=identity.member_id,
                 dependent_id=identity.dependent_id,
             )
+            if facts["account"] is None:  # first sight: a shadow account to write as
+                shadowed = await accounts.add_shadow_user(
+                    db, user_id=identity.user_id, email=identity.email, role=identity.role.value,
+                    ties={"member_id": identity.member_id, "dependent_id": identity.dependent_id,
+                          "provider_id": identity.provider_id,
+                          "employer_id": identity.employer_id,
+                          "jurisdiction": identity.jurisdiction},
+                )  # fmt: skip
+                await db.commit()
+                facts = {**facts, "account": "active" if shadowed else None}
+            elif facts["account"] != "active":
+                return None  # deactivated here: the provider's token no longer opens the API
             return {
                 "id": identity.user_id,
                 "email": identity.email,
@@ -188,7 +200,8 @@ class AuthenticatedGraphQL:
                 "employer_id": identity.employer_id,
                 "jurisdiction": identity.jurisdiction,
                 "mfa_enabled": False,
-                "external": True,
+                # with a shadow account its id can be named (audit, authorship); without, not
+                "external": facts["account"] is None,
                 **facts,
             }
         verified = verify_access_token(token, settings=self.settings, key=self.key)

@@ -103,3 +103,53 @@ async def test_our_own_tokens_still_work_beside_the_provider(oidc_client, token_
         headers={"Authorization": f"Bearer {token_for('admin@example.com')}"},
     )
     assert response.json()["data"]["me"]["email"] == "admin@example.com"
+
+
+async def test_an_external_user_writes_as_a_shadow_account_an_admin_can_deactivate(
+    oidc_client, provider_key, gql, engine
+):
+    """First sight makes a local account without a password: writes can name the user,
+    the audit trail too, and deactivating it here shuts the provider's tokens out."""
+    import base64
+    import uuid
+
+    from sqlalchemy import text
+
+    subject = f"idp|staff-{uuid.uuid4().hex[:8]}"
+    token = _token(provider_key, sub=subject, email=f"{subject[4:]}@idp.example.test",
+                   claimgraph_role="adjudicator")  # fmt: skip
+    queue = await oidc_client.post(
+        "/graphql",
+        json={"query": "{ claims(first: 1, filter: {status: [SUBMITTED]}) "
+                       "{ edges { node { id version } } } }"},
+        headers={"Authorization": f"Bearer {token}"},
+    )  # fmt: skip
+    claim = queue.json()["data"]["claims"]["edges"][0]["node"]
+    assigned = await oidc_client.post("/graphql", json={
+        "query": "mutation($c: ID!, $v: Int!) { assignClaim(claimId: $c, version: $v) "
+                 "{ __typename } }", "variables": {"c": claim["id"], "v": claim["version"]}},
+        headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    assert assigned.json()["data"]["assignClaim"]["__typename"] == "ClaimAssigned"
+    claim_id = base64.urlsafe_b64decode(claim["id"] + "==").decode().split(":")[1]
+    async with engine.connect() as conn:
+        row = (
+            await conn.execute(
+                text(
+                    "SELECT c.assigned_to, u.password_hash, u.role FROM claims c JOIN users u "
+                    "ON u.id = c.assigned_to WHERE c.id = CAST(:c AS uuid)"
+                ),
+                {"c": claim_id},
+            )
+        ).one()
+        audited = (await conn.execute(text(
+            "SELECT count(*) FROM audit_log WHERE user_id = :u AND action = 'review_started'"),
+            {"u": row.assigned_to})).scalar_one()  # fmt: skip
+    assert row.password_hash is None and row.role == "adjudicator" and audited == 1
+
+    user_gid = base64.urlsafe_b64encode(f"User:{row.assigned_to}".encode()).decode().rstrip("=")
+    done = await gql('mutation($id: ID!) { deactivateUser(userId: $id, reason: "Left") '
+                     "{ __typename } }", {"id": user_gid})  # fmt: skip
+    assert done["data"]["deactivateUser"]["__typename"] == "UserSaved"
+    refused = await oidc_client.post("/graphql", json={"query": "{ me { email } }"},
+                                     headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    assert refused.status_code == 401
