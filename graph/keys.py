@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import secrets
 from functools import cache
@@ -33,7 +31,26 @@ def secret(name: str) -> bytes:
     return bytes.fromhex(path.read_text().strip())
 
 
+def _block(name: str):
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    # One AES block is a keyed permutation of 16 bytes: exactly a UUID, nothing to pad.
+    return Cipher(algorithms.AES(secret(name)), modes.ECB())
+
+
 def pseudonym(db_id: UUID) -> UUID:
-    """A stable keyed pseudonym for a record id (HMAC-SHA256), shaped as a UUID."""
-    digest = hmac.new(secret("pseudonym"), db_id.bytes, hashlib.sha256).digest()
-    return UUID(bytes=digest[:16])
+    """A stable keyed pseudonym for a record id, shaped as a UUID.
+
+    A keyed permutation (AES-256 over the id's 16 bytes) rather than a keyed hash: without
+    the key it reveals nothing of the id, like an HMAC, and with it the server can turn a
+    pseudonym a regulator hands back into the row it names (`real_id`), so lookups take
+    pseudonyms and only pseudonyms, with no table of them to keep.
+    """
+    enc = _block("pseudonym").encryptor()
+    return UUID(bytes=enc.update(db_id.bytes) + enc.finalize())
+
+
+def real_id(pseudonymous: UUID) -> UUID:
+    """The record id a pseudonym stands for (any UUID maps to some id: unknown ones miss)."""
+    dec = _block("pseudonym").decryptor()
+    return UUID(bytes=dec.update(pseudonymous.bytes) + dec.finalize())

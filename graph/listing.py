@@ -21,6 +21,7 @@ from graph.context import Context
 from graph.errors import BadUserInput
 from graph.loaders import Page, PageRequest
 from graph.relay import Connection, connection, decode_cursor, encode_cursor
+from graph.search import COLUMN_READS, check
 
 
 @strawberry.enum(description="Sort direction.")
@@ -48,14 +49,23 @@ def _parser(column) -> Callable[[Any], Any]:
 
 
 class Listing:
-    """How one list is ordered and paged: the ordering, its cursor key and row → node."""
+    """How one list is ordered and paged: the ordering, its cursor key and row → node.
 
-    def __init__(self, resource: str, order: Sequence[Order]) -> None:
+    Ordering reads the columns it sorts by, so each must be declared in
+    graph.search.COLUMN_READS (a KeyError here, at import, for one that is not). A column
+    the principal may not search on is refused when the client asked for that order
+    (`label` names it), and left out of a default order, which then falls back to the id.
+    """
+
+    def __init__(self, resource: str, order: Sequence[Order], *, label: str | None = None):
         self.resource = resource
         self.table = TABLES[resource]
         self.order = tuple(order)
+        self.label = label
+        self.reads = [COLUMN_READS[(resource, o.column)] for o in self.order]
         self.key = ",".join(f"{o.column}:{'d' if o.descending else 'a'}" for o in self.order)
         self._parsers = [_parser(self.table.c[o.column]) for o in self.order] + [UUID]
+        self._narrower: dict[tuple[Order, ...], Listing] = {self.order: self}
 
     def cursor(self, row) -> str:
         return encode_cursor(self.key, [row[o.column] for o in self.order] + [row["id"]])
@@ -64,6 +74,19 @@ class Listing:
         if cursor is None:
             return None
         return tuple(decode_cursor(cursor, self.key, self._parsers))
+
+    def for_principal(self, ctx: Context) -> Listing:
+        """This listing, or the default order without what the principal may not search."""
+        allowed = [ctx.authorizer.may_search(ctx.principal, *r) for r in self.reads]
+        if all(allowed):
+            return self
+        if self.label is not None:
+            denied = [r for r, ok in zip(self.reads, allowed, strict=True) if not ok]
+            check(ctx, [(self.label, *r) for r in denied])  # raises FORBIDDEN, audited
+        order = tuple(o for o, ok in zip(self.order, allowed, strict=True) if ok)
+        if order not in self._narrower:
+            self._narrower[order] = Listing(self.resource, order)
+        return self._narrower[order]
 
     async def top_level(
         self,
@@ -76,6 +99,7 @@ class Listing:
     ) -> Connection:
         """A page of every visible row (narrowed by `extra`), with a lazily counted total."""
         first = check_first(first, cap=ctx.settings.max_page_size)
+        self = self.for_principal(ctx)
         position = self.after(after)
         condition = ctx.condition(self.resource)
         if extra is not None:
@@ -98,12 +122,14 @@ class Listing:
 
     def request(self, ctx: Context, *, first: int, after: str | None, extra=None) -> PageRequest:
         first = check_first(first, cap=ctx.settings.max_page_size)
-        return PageRequest(self.order, first, self.after(after), extra)
+        listing = self.for_principal(ctx)
+        return PageRequest(listing.order, first, listing.after(after), extra)
 
     def from_page(self, page: Page, build: Callable[[Any], Any], *, request: PageRequest):
+        listing = self._narrower[tuple(request.order)]
         return connection(
             [build(r) for r in page.rows],
-            [self.cursor(r) for r in page.rows],
+            [listing.cursor(r) for r in page.rows],
             has_next=page.has_next,
             has_previous=request.after is not None,
             total=page.total,

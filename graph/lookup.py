@@ -51,9 +51,15 @@ async def by_global_id(info: Info, global_id: str, *, expected: str | None = Non
     type_name, db_id = from_global_id(global_id, expected=expected)
     entry = types().get(type_name)
     if entry is None:
+        info.context.audit.event("lookup_not_found", type_name[:64], None,
+                                 success=False, error="NOT_FOUND")  # fmt: skip
         raise NotFound("object")
     cls, loader = entry
     row = await info.context.loader(loader).load(db_id)
     if row is None:
+        # a lookup of a row that is missing or invisible is audited (it may be a probe);
+        # the client hears the same words either way
+        info.context.audit.event("lookup_not_found", type_name, db_id,
+                                 success=False, error="NOT_FOUND")  # fmt: skip
         raise NotFound(type_name.lower())
     return build(cls, row)

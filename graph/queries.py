@@ -40,6 +40,7 @@ from graph.policy.types import Policy
 from graph.provider.types import Contract, Credential, Provider
 from graph.relay import Connection, Node
 from graph.rows import build
+from graph.search import reads
 from graph.user.types import User
 from graph.validation.api import ValidationMutations, ValidationQueries
 
@@ -51,15 +52,15 @@ from graph.validation.api import ValidationMutations, ValidationQueries
     "by lastName with dateOfBirth, or by ssn (exact, through keyed blind indexes)."
 )
 class MemberFilter:
-    last_name: str | None = None
-    date_of_birth: date | None = None
-    ssn: str | None = None
-    status: list[enums.MemberStatus] | None = None
-    employer_id: strawberry.ID | None = None
-    state: str | None = None
-    member_number: str | None = None
-    enrolled_from: date | None = None
-    enrolled_to: date | None = None
+    last_name: str | None = reads("Member", "name")
+    date_of_birth: date | None = reads("Member", "birth_date")
+    ssn: str | None = reads("Member", "ssn")
+    status: list[enums.MemberStatus] | None = reads("Member", "enrolment")
+    employer_id: strawberry.ID | None = reads("Employer", "identity")
+    state: str | None = reads("Member", "geo")
+    member_number: str | None = reads("Member", "identifier")
+    enrolled_from: date | None = reads("Member", "enrolment_date")
+    enrolled_to: date | None = reads("Member", "enrolment_date")
 
 
 @strawberry.enum
@@ -77,65 +78,65 @@ class MemberOrder:
 
 @strawberry.input
 class DependentFilter:
-    status: list[enums.DependentStatus] | None = None
-    relationship: list[enums.Relationship] | None = None
-    member_id: strawberry.ID | None = None
+    status: list[enums.DependentStatus] | None = reads("Dependent", "enrolment")
+    relationship: list[enums.Relationship] | None = reads("Dependent", "enrolment")
+    member_id: strawberry.ID | None = reads("Member", "identity")
 
 
 @strawberry.input
 class PolicyFilter:
-    status: list[enums.PolicyStatus] | None = None
-    plan_type: list[enums.PlanType] | None = None
-    member_id: strawberry.ID | None = None
-    employer_id: strawberry.ID | None = None
-    effective_from: date | None = None
-    effective_to: date | None = None
+    status: list[enums.PolicyStatus] | None = reads("Policy", "business")
+    plan_type: list[enums.PlanType] | None = reads("Policy", "business")
+    member_id: strawberry.ID | None = reads("Member", "identity")
+    employer_id: strawberry.ID | None = reads("Employer", "identity")
+    effective_from: date | None = reads("Policy", "record_date")
+    effective_to: date | None = reads("Policy", "record_date")
 
 
 @strawberry.input
 class AppealFilter:
-    status: list[enums.AppealStatus] | None = None
-    urgency: list[enums.AppealUrgency] | None = None
-    claim_id: strawberry.ID | None = None
-    due_before: date | None = None
+    status: list[enums.AppealStatus] | None = reads("Appeal", "business")
+    urgency: list[enums.AppealUrgency] | None = reads("Appeal", "business")
+    claim_id: strawberry.ID | None = reads("Claim", "identity")
+    due_before: date | None = reads("Appeal", "record_date")
 
 
 @strawberry.input
 class PaymentFilter:
-    status: list[enums.PaymentStatus] | None = None
-    payment_type: list[enums.PaymentType] | None = None
-    claim_id: strawberry.ID | None = None
-    policy_id: strawberry.ID | None = None
+    status: list[enums.PaymentStatus] | None = reads("Payment", "business")
+    payment_type: list[enums.PaymentType] | None = reads("Payment", "business")
+    claim_id: strawberry.ID | None = reads("Claim", "identity")
+    policy_id: strawberry.ID | None = reads("Policy", "identity")
 
 
 @strawberry.input
 class ProviderFilter:
-    network_status: list[enums.NetworkStatus] | None = None
-    provider_type: list[enums.ProviderType] | None = None
-    status: list[enums.ProviderStatus] | None = None
-    state: str | None = None
-    specialty: str | None = None
-    npi: str | None = None
+    network_status: list[enums.NetworkStatus] | None = reads("Provider", "public")
+    provider_type: list[enums.ProviderType] | None = reads("Provider", "public")
+    status: list[enums.ProviderStatus] | None = reads("Provider", "public")
+    state: str | None = reads("Provider", "public")
+    specialty: str | None = reads("Provider", "public")
+    npi: str | None = reads("Provider", "public")
 
 
 @strawberry.input
 class CredentialFilter:
-    status: list[enums.CredentialStatus] | None = None
-    credential_type: list[enums.CredentialType] | None = None
-    provider_id: strawberry.ID | None = None
-    expires_before: date | None = None
+    status: list[enums.CredentialStatus] | None = reads("Credential", "business")
+    credential_type: list[enums.CredentialType] | None = reads("Credential", "business")
+    provider_id: strawberry.ID | None = reads("Provider", "identity")
+    expires_before: date | None = reads("Credential", "business")
 
 
 @strawberry.input
 class ContractFilter:
-    status: list[enums.ContractStatus] | None = None
-    provider_id: strawberry.ID | None = None
+    status: list[enums.ContractStatus] | None = reads("Contract", "business")
+    provider_id: strawberry.ID | None = reads("Provider", "identity")
 
 
 @strawberry.input
 class EmployerFilter:
-    status: list[enums.EmployerStatus] | None = None
-    state: str | None = None
+    status: list[enums.EmployerStatus] | None = reads("Employer", "business")
+    state: str | None = reads("Employer", "business")
 
 
 def _person_lookup(f) -> list[RowFilter]:
@@ -158,14 +159,16 @@ def _person_lookup(f) -> list[RowFilter]:
 
 
 def _member_listing(order: MemberOrder | None) -> Listing:
+    asked = order is not None
     order = order or MemberOrder()
-    key = (order.field.value, order.direction is OrderDirection.DESC)
+    key = (order.field.value, order.direction is OrderDirection.DESC, asked)
     if key not in _MEMBER_LISTINGS:
-        _MEMBER_LISTINGS[key] = Listing("member", [Order(*key)])
+        label = f"orderBy.field {order.field.name}" if asked else None
+        _MEMBER_LISTINGS[key] = Listing("member", [Order(*key[:2])], label=label)
     return _MEMBER_LISTINGS[key]
 
 
-_MEMBER_LISTINGS: dict[tuple[str, bool], Listing] = {}
+_MEMBER_LISTINGS: dict[tuple[str, bool, bool], Listing] = {}
 DEPENDENTS = Listing("dependent", [Order("created_at")])
 POLICIES = Listing("policy", [Order("effective_date", descending=True)])
 APPEALS = Listing("appeal", [Order("due_at")])

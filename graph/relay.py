@@ -5,15 +5,19 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import os
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 import strawberry
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from graph.context import current_context
+from graph.context import _CURRENT, current_context
 from graph.errors import BadUserInput, Forbidden
 from graph.fields import Classified
 
@@ -40,7 +44,30 @@ def from_global_id(
         raise BadUserInput(f"'{field}' is not a valid id.", field=field) from None
     if expected is not None and type_name != expected:
         raise BadUserInput(f"'{field}' must be the id of a {expected}.", field=field)
-    return type_name, db_id
+    return type_name, _named_row(type_name, db_id)
+
+
+def _named_row(type_name: str, client_id: UUID) -> UUID:
+    """The row a client's id names. Where the field policy hands this principal pseudonyms
+    for a type (regulators, records tied to people), ids of that type are taken as
+    pseudonyms and only as pseudonyms: a real id given instead names no row."""
+    ctx = _CURRENT.get(None)
+    if ctx is None:
+        return client_id
+    decision = identity_decision(ctx, type_name)
+    if decision is not None and decision.how == "pseudonym":
+        from graph.keys import real_id
+
+        return real_id(client_id)
+    return client_id
+
+
+def identity_decision(ctx, type_name: str):
+    """How this principal sees the ids of a type (visible, pseudonym, or None: hidden)."""
+    from policies.resources import FieldView
+
+    view = FieldView.guarded(type_name)  # the id rule depends on the role and type only
+    return ctx.authorizer.field_access(ctx.principal, view).get("identity")
 
 
 @strawberry.interface(description="An object with a global id (Relay).")
@@ -85,19 +112,40 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+@cache
+def _cursor_aead() -> AESGCM:
+    from graph.keys import secret
+
+    return AESGCM(secret("cursor"))
+
+
+def _bound_to() -> bytes:
+    """Who a cursor belongs to: it opens only for the principal it was handed to."""
+    ctx = _CURRENT.get(None)
+    principal = getattr(ctx, "principal", None)
+    return f"{getattr(principal, 'user_id', '')}".encode()
+
+
 def encode_cursor(order_key: str, values: Sequence[Any]) -> str:
+    """An opaque cursor: the position sealed (AES-GCM) and bound to the principal, so it
+    carries nothing a client may read (sort values, real row ids) and nothing it may forge."""
     raw = json.dumps([order_key, [_jsonable(v) for v in values]], separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    nonce = os.urandom(12)
+    sealed = nonce + _cursor_aead().encrypt(nonce, raw.encode(), _bound_to())
+    return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str, order_key: str, parsers: Sequence[Callable[[Any], Any]]) -> list:
-    """Cursor values for this ordering; BAD_USER_INPUT when malformed or from another order."""
+    """Cursor values for this ordering; BAD_USER_INPUT when malformed, forged, another
+    principal's, or from another order."""
     try:
-        key, values = json.loads(_b64decode(cursor))
+        sealed = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        raw = _cursor_aead().decrypt(sealed[:12], sealed[12:], _bound_to())
+        key, values = json.loads(raw)
         if key != order_key or len(values) != len(parsers):
             raise ValueError
         return [parse(v) for parse, v in zip(parsers, values, strict=True)]
-    except (ValueError, TypeError, UnicodeError, binascii.Error, ArithmeticError):
+    except (ValueError, TypeError, UnicodeError, binascii.Error, ArithmeticError, InvalidTag):
         raise BadUserInput(
             "'after' is not a cursor of this list and ordering.", field="after"
         ) from None

@@ -23,6 +23,7 @@ from graph.audit import AuditTrail
 from graph.config import Settings
 from graph.errors import ApiError, Forbidden
 from graph.queries import Mutation, Query
+from graph.search import guard_searches
 from graph.subscriptions.api import Subscription
 from graph.subscriptions.socket import SocketOperations
 
@@ -88,6 +89,9 @@ class RoleLimits(FieldExtension):
     async def resolve_async(self, next_, source, info, **kwargs):
         ctx = info.context
         if not ctx.authorizer.may_attempt(ctx.principal, info.field_name):
+            # audited like every other refusal: the attempt is the finding
+            ctx.audit.event(f"{info.field_name}_denied", "Mutation", None,
+                            success=False, error="FORBIDDEN")  # fmt: skip
             raise Forbidden("Your role may not change anything here.")
         return await next_(source, info, **kwargs)
 
@@ -97,6 +101,21 @@ def _gate_mutations(mutation_type: type) -> type:
         if not any(isinstance(e, RoleLimits) for e in field.extensions):
             field.extensions.append(RoleLimits())
     return mutation_type
+
+
+def _guard_searches() -> None:
+    """Every field taking a `filter`, wherever it is in the graph, gets the search guard
+    (graph/search.py). The fields are found in a schema built once to list its types, so a
+    list added later is covered; extensions are wired when a schema is built, hence twice."""
+    global _SEARCHES_GUARDED
+    if _SEARCHES_GUARDED:
+        return
+    probe = strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription)
+    guard_searches(t.definition for t in probe.schema_converter.type_map.values())
+    _SEARCHES_GUARDED = True
+
+
+_SEARCHES_GUARDED = False
 
 
 class _Schema(strawberry.Schema):
@@ -114,6 +133,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
+    _guard_searches()
     return _Schema(
         query=Query,
         mutation=_gate_mutations(Mutation),

@@ -66,9 +66,12 @@ has_permission(actor: User, "read", claim: Claim) if
 # Plan staff read every claim.
 has_permission(actor: User, "read", _claim: Claim) if plan_staff(actor);
 
-# A regulator reads, de-identified, the claims of providers in its state.
+# A regulator reads, de-identified, the claims of providers in its state; sensitive claims
+# (mental health, substance use, reproductive health) reach oversight only inside
+# de-identified aggregates, never one by one (ACCESS.md, Sensitive claims).
 has_permission(actor: User, "read", claim: Claim) if
-    actor.role = "regulator" and claim.provider.state = actor.jurisdiction;
+    actor.role = "regulator" and claim.provider.state = actor.jurisdiction and
+    claim.is_sensitive = false;
 
 resource ClaimLine {
     permissions = ["read"];

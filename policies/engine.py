@@ -105,6 +105,7 @@ class Authorizer:
         self._oso = _build_oso()
         self._row_filter = lru_cache(maxsize=4096)(self._compute_row_filter)
         self._fields = lru_cache(maxsize=4096)(self._compute_field_access)
+        self._search = lru_cache(maxsize=4096)(self._compute_search)
 
     # 1. actions on one object
     def allowed(
@@ -157,6 +158,14 @@ class Authorizer:
             if group not in best or rank > best[group][0]:
                 best[group] = (rank, decision)
         return {group: decision for group, (_, decision) in best.items()}
+
+    def may_search(self, principal: Principal, type_name: str, group: str) -> bool:
+        """Whether the principal may filter or order a list of `type_name` on a field group."""
+        return self._search(principal, type_name, group)
+
+    def _compute_search(self, principal: Principal, type_name: str, group: str) -> bool:
+        view = r.FieldView.guarded(type_name)
+        return self._oso.query_rule_once("may_search", principal, view, group)
 
     def may_attempt(self, principal: Principal, action: str) -> bool:
         """Whether the role may attempt this kind of action at all (regulators: reads only)."""

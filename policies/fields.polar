@@ -11,19 +11,53 @@
 # consent on record, break-glass for the record's member, the principal's organisation).
 # When several rules match, the most permissive wins.
 
+# --- searching: filters and orderings ------------------------------------------------
+
+# Narrowing or ordering a list on a field is reading it (a count answers "is there one
+# with this SSN?"): a principal may search on a field group it reads whole, or whose value
+# it hands in itself (an SSN it holds, seen as the last four; a pseudonym it was given).
+# A removed, year-only or 3-digit value may not be searched on: that would undo the mask.
+may_search(actor: User, v: FieldView, group) if field_access(actor, v, group, "visible");
+may_search(actor: User, v: FieldView, group) if field_access(actor, v, group, "mask:last4");
+may_search(actor: User, v: FieldView, group) if
+    field_access(actor, v, group, "mask:pseudonym");
+
 # --- directory and operational data ---------------------------------------------------
 
 # Public fields (provider directory data, an employer's name) go to whoever reads the row.
 field_access(_actor: User, _v: FieldView, "public", "visible");
 
-# A record's id is shown as it is, except that regulators get stable pseudonyms for people.
+# A record's id is shown as it is, except that regulators get stable keyed pseudonyms for
+# every record tied to a person (Safe Harbor: no record identifiers). Organisations
+# (providers, their credentials and contracts, employers) keep their real ids. Fail closed:
+# a type added later is pseudonymous to regulators until it is named here.
+organisation_record(v: FieldView) if
+    v.type in ["Provider", "Credential", "Contract", "Employer", "ValidationRule"];
+
+field_access(actor: User, _v: FieldView, "identity", "visible") if
+    not actor.role = "regulator";
 field_access(actor: User, v: FieldView, "identity", "visible") if
-    not (actor.role = "regulator" and person(v));
+    actor.role = "regulator" and organisation_record(v);
+field_access(actor: User, v: FieldView, "identity", "mask:pseudonym") if
+    actor.role = "regulator" and not organisation_record(v);
 
 # Business fields go to whoever reads the row, except that a member sees only the name of
 # their employer.
 field_access(actor: User, v: FieldView, "business", "visible") if
     not (actor.role = "member" and v.type = "Employer");
+
+# Record numbers (claim, policy, appeal, payment numbers), dates tied to a person (service,
+# submission, receipt, payment, creation) and free text (notes, narratives, descriptions,
+# which may name anyone) go to whoever reads the row, except regulators, who get none of
+# them: Safe Harbor (45 CFR 164.514(b)(2)) removes them all.
+deidentified_group("record_number");
+deidentified_group("record_date");
+deidentified_group("narrative");
+
+field_access(actor: User, _v: FieldView, group, "visible") if
+    deidentified_group(group) and not actor.role = "regulator";
+field_access(actor: User, _v: FieldView, group, "mask:remove") if
+    deidentified_group(group) and actor.role = "regulator";
 
 # --- people: members and dependents ---------------------------------------------------
 
@@ -38,6 +72,7 @@ personal_group("zip");
 personal_group("geo");
 personal_group("identifier");
 personal_group("enrolment");
+personal_group("enrolment_date");
 personal_group("medical");
 
 # A member sees all of their own record; a dependent all of theirs. SSNs to the last four.
@@ -59,7 +94,7 @@ field_access(actor: User, v: FieldView, "ssn", "mask:last4") if
     actor.role = "member" and v.type = "Dependent" and (v.adult = false or v.consented = true);
 field_access(actor: User, v: FieldView, group, "visible") if
     actor.role = "member" and v.type = "Dependent" and
-    group in ["name", "birth_date", "demographic", "enrolment", "identifier"];
+    group in ["name", "birth_date", "demographic", "enrolment", "enrolment_date", "identifier"];
 
 # Adjudicators see all but medical fields, unless break-glass is open for that member.
 field_access(actor: User, v: FieldView, group, "visible") if
@@ -79,11 +114,13 @@ field_access(actor: User, v: FieldView, "ssn", "mask:last4") if
 # Provider staff see demographics of the people they have claims for: enough to bill.
 field_access(actor: User, v: FieldView, group, "visible") if
     actor.role = "provider" and person(v) and
-    group in ["name", "birth_date", "demographic", "identifier", "enrolment", "zip", "geo"];
+    group in ["name", "birth_date", "demographic", "identifier", "enrolment", "enrolment_date",
+              "zip", "geo"];
 
 # An employer sees its employees' enrolment: who, under which number, enrolled when.
 field_access(actor: User, v: FieldView, group, "visible") if
-    actor.role = "employer" and person(v) and group in ["name", "identifier", "enrolment"];
+    actor.role = "employer" and person(v) and
+    group in ["name", "identifier", "enrolment", "enrolment_date"];
 
 # Regulators see de-identified records (HIPAA Safe Harbor): no names, contact, SSN or
 # numbers; birth year only (90+ as 90); ZIP to 3 digits; pseudonyms instead of ids.
@@ -91,12 +128,10 @@ field_access(actor: User, v: FieldView, group, "visible") if
     actor.role = "regulator" and person(v) and group in ["demographic", "enrolment", "geo"];
 field_access(actor: User, v: FieldView, group, "mask:remove") if
     actor.role = "regulator" and person(v) and
-    group in ["name", "contact", "identifier", "ssn"];
+    group in ["name", "contact", "identifier", "ssn", "enrolment_date"];
 field_access(actor: User, v: FieldView, "birth_date", "mask:year") if
     actor.role = "regulator" and person(v);
 field_access(actor: User, v: FieldView, "zip", "mask:zip3") if
-    actor.role = "regulator" and person(v);
-field_access(actor: User, v: FieldView, "identity", "mask:pseudonym") if
     actor.role = "regulator" and person(v);
 
 # --- claims and appeals ---------------------------------------------------------------
@@ -107,9 +142,6 @@ field_access(actor: User, v: FieldView, "identity", "mask:pseudonym") if
 field_access(_actor: User, v: FieldView, "clinical", "visible") if
     v.type in ["Claim", "ClaimLine", "Appeal"];
 
-# An appeal's free-text narrative may name people: regulators do not get it.
-field_access(actor: User, v: FieldView, "narrative", "visible") if
-    v.type = "Appeal" and not actor.role = "regulator";
 
 # --- restricted: tax ids ----------------------------------------------------------------
 

@@ -89,6 +89,14 @@ class FieldView(Resource):
     policy evaluations rather than 50.
     """
 
+    @classmethod
+    def guarded(cls, type_name: str) -> FieldView:
+        """A view of a kind of record with no row at hand (a filter, an id handed in): the
+        facts that grant the least (an adult, no consent, no break-glass, not one's own)."""
+        return cls(
+            type=type_name, adult=True, consented=False, break_glass=False, own_organisation=False
+        )
+
 
 def _one(other: str, mine: str) -> Relation:
     return Relation(kind="one", other_type=other, my_field=mine, other_field="id")

@@ -16,6 +16,7 @@ from graph.fields import BUSINESS, classified
 from graph.listing import Listing, all_of, date_range
 from graph.relay import Connection, Node, from_global_id
 from graph.rows import build
+from graph.search import reads
 from policies import resources as res
 from policies.resources import FieldView
 
@@ -52,14 +53,14 @@ class AuditEntry(Node):
 
 @strawberry.input(description="Narrow the audit trail; every given field must match.")
 class AuditFilter:
-    user_id: strawberry.ID | None = None
-    member_id: strawberry.ID | None = None
-    resource_id: strawberry.ID | None = None
-    resource_type: str | None = None
-    action: str | None = None
-    occurred_from: datetime | None = None
-    occurred_to: datetime | None = None
-    break_glass: bool | None = None
+    user_id: strawberry.ID | None = reads("AuditEntry", "business")
+    member_id: strawberry.ID | None = reads("AuditEntry", "business")
+    resource_id: strawberry.ID | None = reads("AuditEntry", "business")
+    resource_type: str | None = reads("AuditEntry", "business")
+    action: str | None = reads("AuditEntry", "business")
+    occurred_from: datetime | None = reads("AuditEntry", "business")
+    occurred_to: datetime | None = reads("AuditEntry", "business")
+    break_glass: bool | None = reads("AuditEntry", "business")
 
 
 @strawberry.type(description="Whether the audit chain is intact over a time range.")

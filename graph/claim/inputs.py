@@ -13,25 +13,26 @@ from domain.access import Compare, Related, RowFilter, eq
 from graph import enums
 from graph.listing import Listing, OrderDirection, all_of, date_range
 from graph.relay import from_global_id
+from graph.search import reads
 
 
 @strawberry.input(description="Narrow a claim list; every given field must match.")
 class ClaimFilter:
-    status: list[enums.ClaimStatus] | None = None
-    claim_type: list[enums.ClaimType] | None = None
-    priority: list[enums.Priority] | None = None
-    member_id: strawberry.ID | None = None
-    dependent_id: strawberry.ID | None = None
-    provider_id: strawberry.ID | None = None
-    employer_id: strawberry.ID | None = None
-    policy_id: strawberry.ID | None = None
-    service_date_from: date | None = None
-    service_date_to: date | None = None
-    submitted_from: datetime | None = None
-    submitted_to: datetime | None = None
-    min_billed_amount: Decimal | None = None
-    max_billed_amount: Decimal | None = None
-    claim_number: str | None = None
+    status: list[enums.ClaimStatus] | None = reads("Claim", "business")
+    claim_type: list[enums.ClaimType] | None = reads("Claim", "business")
+    priority: list[enums.Priority] | None = reads("Claim", "business")
+    member_id: strawberry.ID | None = reads("Member", "identity")
+    dependent_id: strawberry.ID | None = reads("Dependent", "identity")
+    provider_id: strawberry.ID | None = reads("Provider", "identity")
+    employer_id: strawberry.ID | None = reads("Employer", "identity")
+    policy_id: strawberry.ID | None = reads("Policy", "identity")
+    service_date_from: date | None = reads("Claim", "record_date")
+    service_date_to: date | None = reads("Claim", "record_date")
+    submitted_from: datetime | None = reads("Claim", "record_date")
+    submitted_to: datetime | None = reads("Claim", "record_date")
+    min_billed_amount: Decimal | None = reads("Claim", "business")
+    max_billed_amount: Decimal | None = reads("Claim", "business")
+    claim_number: str | None = reads("Claim", "record_number")
 
 
 @strawberry.enum
@@ -85,18 +86,18 @@ def claim_filter(f: ClaimFilter | None) -> RowFilter | None:
 
 
 def claim_listing(order: ClaimOrder | None) -> Listing:
+    """The client's ordering (refused when it sorts by what the caller may not read), or the
+    default one (which leaves such a column out)."""
+    asked = order is not None
     order = order or ClaimOrder()
-    return _listing(order.field.value, order.direction is OrderDirection.DESC)
-
-
-_LISTINGS: dict[tuple[str, bool], Listing] = {}
-
-
-def _listing(column: str, descending: bool) -> Listing:
-    key = (column, descending)
+    key = (order.field.name, order.direction is OrderDirection.DESC, asked)
     if key not in _LISTINGS:
-        _LISTINGS[key] = Listing("claim", [Order(column, descending)])
+        label = f"orderBy.field {order.field.name}" if asked else None
+        _LISTINGS[key] = Listing("claim", [Order(order.field.value, key[1])], label=label)
     return _LISTINGS[key]
+
+
+_LISTINGS: dict[tuple[str, bool, bool], Listing] = {}
 
 
 # The payer queue: urgent → low, then oldest first (DOMAIN.md, Claim lifecycle).

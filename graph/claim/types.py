@@ -37,7 +37,7 @@ async def _one(info: Info, loader, cls, key) -> Any:
 
 @strawberry.type(description="A claim for care a provider gave a member or dependent.")
 class Claim(Node):
-    claim_number = classified("claim_number", BUSINESS, "business", str)
+    claim_number = classified("claim_number", BUSINESS, "record_number", str)
     status = classified("status", BUSINESS, "business", enums.ClaimStatus)
     priority = classified("priority", BUSINESS, "business", enums.Priority)
     claim_type = classified("claim_type", BUSINESS, "business", enums.ClaimType)
@@ -45,10 +45,10 @@ class Claim(Node):
     place_of_service = classified("place_of_service", PHI, "clinical", str)
     diagnosis_codes = classified("diagnosis_codes", PHI, "clinical", list[str])
     procedure_codes = classified("procedure_codes", PHI, "clinical", list[str])
-    service_date = classified("service_date", BUSINESS, "business", date)
-    submission_date = classified("submission_date", BUSINESS, "business", datetime)
-    received_date = classified("received_date", BUSINESS, "business", datetime)
-    processed_date = classified("processed_date", BUSINESS, "business", datetime)
+    service_date = classified("service_date", BUSINESS, "record_date", date)
+    submission_date = classified("submission_date", BUSINESS, "record_date", datetime)
+    received_date = classified("received_date", BUSINESS, "record_date", datetime)
+    processed_date = classified("processed_date", BUSINESS, "record_date", datetime)
     billed_amount = classified("billed_amount", BUSINESS, "business", Decimal)
     allowed_amount = classified("allowed_amount", BUSINESS, "business", Decimal)
     deductible_applied = classified("deductible_applied", BUSINESS, "business", Decimal)
@@ -57,8 +57,8 @@ class Claim(Node):
     paid_amount = classified("paid_amount", BUSINESS, "business", Decimal)
     member_responsibility = classified("member_responsibility", BUSINESS, "business", Decimal)
     denial_code = classified("denial_code", BUSINESS, "business", str)
-    denial_reason = classified("denial_reason", BUSINESS, "business", str)
-    notes = classified("notes", PHI, "clinical", str)
+    denial_reason = classified("denial_reason", BUSINESS, "narrative", str)
+    notes = classified("notes", PHI, "narrative", str)
     triage_confidence = classified("triage_confidence", BUSINESS, "business", Decimal)
     triage_reasons = classified("triage_reasons", BUSINESS, "business", JSON)
     is_sensitive = classified("is_sensitive", BUSINESS, "business", bool)
@@ -66,8 +66,8 @@ class Claim(Node):
     is_duplicate = classified("is_duplicate", BUSINESS, "business", bool)
     validation_warnings = classified("validation_warnings", BUSINESS, "business", JSON)
     version = classified("version", BUSINESS, "business", int)
-    created_at = classified("created_at", BUSINESS, "business", datetime)
-    updated_at = classified("updated_at", BUSINESS, "business", datetime)
+    created_at = classified("created_at", BUSINESS, "record_date", datetime)
+    updated_at = classified("updated_at", BUSINESS, "record_date", datetime)
 
     @staticmethod
     def field_view(principal, row, today) -> FieldView:
@@ -132,7 +132,7 @@ class ClaimLine(Classified):
     allowed_amount = classified("allowed_amount", BUSINESS, "business", Decimal)
     paid_amount = classified("paid_amount", BUSINESS, "business", Decimal)
     diagnosis_pointers = classified("diagnosis_pointers", PHI, "clinical", list[int])
-    service_date = classified("service_date", BUSINESS, "business", date)
+    service_date = classified("service_date", BUSINESS, "record_date", date)
 
     @staticmethod
     def field_view(principal, row, today) -> FieldView:
@@ -151,8 +151,8 @@ class ClaimEvent(Classified):
     action = classified("action", BUSINESS, "business", str)
     old_status = classified("old_status", BUSINESS, "business", str)
     new_status = classified("new_status", BUSINESS, "business", str)
-    details = classified("details", BUSINESS, "business", JSON)
-    created_at = classified("created_at", BUSINESS, "business", datetime)
+    details = classified("details", BUSINESS, "narrative", JSON)
+    created_at = classified("created_at", BUSINESS, "record_date", datetime)
 
     @staticmethod
     def field_view(principal, row, today) -> FieldView:
@@ -161,15 +161,15 @@ class ClaimEvent(Classified):
 
 @strawberry.type(description="A member's or provider's request to reconsider a claim decision.")
 class Appeal(Node):
-    appeal_number = classified("appeal_number", BUSINESS, "business", str)
+    appeal_number = classified("appeal_number", BUSINESS, "record_number", str)
     appeal_reason = classified("appeal_reason", PHI, "narrative", str)
     additional_information = classified("additional_information", PHI, "narrative", str)
     requested_amount = classified("requested_amount", BUSINESS, "business", Decimal)
     status = classified("status", BUSINESS, "business", enums.AppealStatus)
     urgency = classified("urgency", BUSINESS, "business", enums.AppealUrgency)
-    submission_date = classified("submission_date", BUSINESS, "business", datetime)
-    due_at = classified("due_at", BUSINESS, "business", datetime)
-    decision_date = classified("decision_date", BUSINESS, "business", datetime)
+    submission_date = classified("submission_date", BUSINESS, "record_date", datetime)
+    due_at = classified("due_at", BUSINESS, "record_date", datetime)
+    decision_date = classified("decision_date", BUSINESS, "record_date", datetime)
     decision_reason = classified("decision_reason", PHI, "narrative", str)
 
     @staticmethod
@@ -188,18 +188,18 @@ class Appeal(Node):
 
 @strawberry.type(description="Money moved for a claim or a premium.")
 class Payment(Node):
-    payment_number = classified("payment_number", BUSINESS, "business", str)
+    payment_number = classified("payment_number", BUSINESS, "record_number", str)
     payer_type = classified("payer_type", BUSINESS, "business", enums.PayerType)
     payee_type = classified("payee_type", BUSINESS, "business", enums.PayeeType)
     payment_type = classified("payment_type", BUSINESS, "business", enums.PaymentType)
     amount = classified("amount", BUSINESS, "business", Decimal)
     payment_method = classified("payment_method", BUSINESS, "business", enums.PaymentMethod)
-    confirmation_number = classified("confirmation_number", BUSINESS, "business", str)
+    confirmation_number = classified("confirmation_number", BUSINESS, "record_number", str)
     status = classified("status", BUSINESS, "business", enums.PaymentStatus)
-    failure_reason = classified("failure_reason", BUSINESS, "business", str)
-    payment_date = classified("payment_date", BUSINESS, "business", datetime)
-    processed_date = classified("processed_date", BUSINESS, "business", datetime)
-    description = classified("description", BUSINESS, "business", str)
+    failure_reason = classified("failure_reason", BUSINESS, "narrative", str)
+    payment_date = classified("payment_date", BUSINESS, "record_date", datetime)
+    processed_date = classified("processed_date", BUSINESS, "record_date", datetime)
+    description = classified("description", BUSINESS, "narrative", str)
 
     @staticmethod
     def field_view(principal, row, today) -> FieldView:

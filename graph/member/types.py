@@ -55,8 +55,8 @@ class Person(Node):
     blood_type = classified("blood_type", PHI, "medical", str)
     allergies = classified("allergies", PHI, "medical", str)
     medical_conditions = classified("medical_conditions", PHI, "medical", str)
-    enrollment_date = classified("enrollment_date", BUSINESS, "enrolment", date)
-    termination_date = classified("termination_date", BUSINESS, "enrolment", date)
+    enrollment_date = classified("enrollment_date", BUSINESS, "enrolment_date", date)
+    termination_date = classified("termination_date", BUSINESS, "enrolment_date", date)
     ssn = classified("ssn", RESTRICTED, "ssn", str, description="Social security number, masked.")
 
 
@@ -74,9 +74,9 @@ class Member(Person):
     emergency_contact_phone = classified("emergency_contact_phone", PHI, "contact", str)
     emergency_contact_relation = classified("emergency_contact_relation", PHI, "contact", str)
     status = classified("status", BUSINESS, "enrolment", enums.MemberStatus)
-    employee_id = classified("employee_id", BUSINESS, "enrolment", str)
+    employee_id = classified("employee_id", BUSINESS, "identifier", str)
     preferred_language = classified("preferred_language", PHI, "demographic", str)
-    created_at = classified("created_at", BUSINESS, "business", datetime)
+    created_at = classified("created_at", BUSINESS, "record_date", datetime)
 
     @staticmethod
     def field_view(principal, row, today) -> FieldView:

@@ -28,7 +28,7 @@ def _money(column: str):
 
 @strawberry.type(description="A member's coverage: plan, cost sharing, premium and dates.")
 class Policy(Node):
-    policy_number = classified("policy_number", BUSINESS, "business", str)
+    policy_number = classified("policy_number", BUSINESS, "record_number", str)
     plan_type = classified("plan_type", BUSINESS, "business", enums.PlanType)
     plan_name = classified("plan_name", BUSINESS, "business", str)
     coverage_level = classified("coverage_level", BUSINESS, "business", enums.CoverageLevel)
@@ -46,9 +46,9 @@ class Policy(Node):
     rx_brand_copay = _money("rx_brand_copay")
     rx_specialty_copay = _money("rx_specialty_copay")
     status = classified("status", BUSINESS, "business", enums.PolicyStatus)
-    effective_date = classified("effective_date", BUSINESS, "business", date)
-    termination_date = classified("termination_date", BUSINESS, "business", date)
-    renewal_date = classified("renewal_date", BUSINESS, "business", date)
+    effective_date = classified("effective_date", BUSINESS, "record_date", date)
+    termination_date = classified("termination_date", BUSINESS, "record_date", date)
+    renewal_date = classified("renewal_date", BUSINESS, "record_date", date)
     monthly_premium = _money("monthly_premium")
     employer_contribution = _money("employer_contribution")
     employee_contribution = _money("employee_contribution")
