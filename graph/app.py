@@ -25,6 +25,7 @@ from graph import logs
 from graph.auth import InvalidToken, signing_key, verify_access_token
 from graph.config import Settings
 from graph.context import Context, enter, leave
+from graph.cost import took_too_long
 from graph.errors import error_body
 from graph.idempotency import run_once
 from graph.loaders import UserByIdLoader
@@ -133,7 +134,7 @@ class AuthenticatedGraphQL:
         except InvalidToken as exc:
             return _unauthenticated(str(exc))
         except Exception as exc:
-            if not _is_database_down(exc):
+            if not (_is_database_down(exc) or took_too_long(exc)):
                 raise
             log.warning("database unavailable during sign-in check")
             return JSONResponse(
@@ -250,7 +251,13 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     settings = settings or Settings()
     logs.configure(os.environ.get("LOG_LEVEL", "INFO").upper())
     url = database_url or resolve_url()
-    engine = make_engine(url, pool_size=settings.db_pool_size)
+    engine = make_engine(
+        url,
+        pool_size=settings.db_pool_size,
+        statement_timeout_ms=settings.db_statement_timeout_ms,
+        lock_timeout_ms=settings.db_lock_timeout_ms,
+        pool_timeout=settings.db_pool_timeout_seconds,
+    )
     authorizer = Authorizer()
     hub = Hub(engine, queue_size=settings.ws_queue_size, appeal_scan=settings.appeal_scan_seconds)
     graphql = AuthenticatedGraphQL(engine=engine, settings=settings, authorizer=authorizer, hub=hub)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from domain.enums import Role
+
 
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
@@ -14,6 +16,29 @@ def _int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise SystemExit(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise SystemExit(f"{name} must be a number, got {raw!r}") from exc
+
+
+# Staff read queues and reports across many members, so their operations may cost more.
+_STAFF_QUERY_COST = {"adjudicator": 20_000, "auditor": 20_000, "admin": 20_000}
+
+
+def _query_costs() -> tuple[tuple[str, int], ...]:
+    """Roles with a budget of their own: the staff defaults, and MAX_QUERY_COST_<ROLE>."""
+    table = dict(_STAFF_QUERY_COST)
+    for role in Role:
+        if os.environ.get(f"MAX_QUERY_COST_{role.name}"):
+            table[role.value] = _int(f"MAX_QUERY_COST_{role.name}", 0)
+    return tuple(sorted(table.items()))
 
 
 @dataclass(frozen=True)
@@ -26,6 +51,27 @@ class Settings:
     max_page_size: int = 100
     max_query_depth: int = field(default_factory=lambda: _int("MAX_QUERY_DEPTH", 10))
     max_aliases: int = field(default_factory=lambda: _int("MAX_ALIASES", 30))
+    max_directives_per_field: int = field(
+        default_factory=lambda: _int("MAX_DIRECTIVES_PER_FIELD", 3)
+    )
+    max_directives: int = field(default_factory=lambda: _int("MAX_DIRECTIVES", 20))
+    # An operation's worst-case rows (graph/cost.py) may not exceed its role's budget:
+    # MAX_QUERY_COST for every role without one of its own in query_costs.
+    # A budget is capacity, not permission (it says how much, never whether or which rows),
+    # so it is configuration here rather than a Polar fact; see budget_for.
+    max_query_cost: int = field(default_factory=lambda: _int("MAX_QUERY_COST", 5_000))
+    query_costs: tuple[tuple[str, int], ...] = field(default_factory=_query_costs)
+    # Every statement and lock wait is bounded by the server; every operation by a deadline.
+    db_statement_timeout_ms: int = field(
+        default_factory=lambda: _int("DB_STATEMENT_TIMEOUT_MS", 15_000)
+    )
+    db_lock_timeout_ms: int = field(default_factory=lambda: _int("DB_LOCK_TIMEOUT_MS", 5_000))
+    db_pool_timeout_seconds: float = field(
+        default_factory=lambda: _float("DB_POOL_TIMEOUT_SECONDS", 10.0)
+    )
+    request_deadline_seconds: float = field(
+        default_factory=lambda: _float("REQUEST_DEADLINE_SECONDS", 30.0)
+    )
     # Claim documents above this size are refused before they are read.
     max_document_bytes: int = field(
         default_factory=lambda: _int("MAX_DOCUMENT_BYTES", 10 * 1024 * 1024)
@@ -64,6 +110,10 @@ class Settings:
     @property
     def oidc_enabled(self) -> bool:
         return bool(self.oidc_issuer and self.oidc_jwks_url)
+
+    def budget_for(self, role: str | None) -> int:
+        """The largest worst-case row count an operation of this role may have."""
+        return dict(self.query_costs).get(role or "", self.max_query_cost)
 
 
 def load() -> Settings:

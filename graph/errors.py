@@ -39,6 +39,10 @@ class ServiceUnavailable(ApiError):
     code = "SERVICE_UNAVAILABLE"
 
 
+class QueryTooComplex(ApiError):
+    code = "QUERY_TOO_COMPLEX"
+
+
 def error_body(code: str, message: str, *, field: str | None = None) -> dict:
     """A GraphQL-shaped error document for answers given before execution starts."""
     extensions = {"code": code} | ({"field": field} if field else {})

@@ -15,12 +15,12 @@ from strawberry.extensions import (
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 
 from graph.audit import AuditTrail
 from graph.config import Settings
+from graph.cost import TOO_SLOW, QueryBudget, directive_limits, took_too_long
 from graph.errors import ApiError, Forbidden
 from graph.queries import Mutation, Query
 from graph.search import guard_searches
@@ -51,10 +51,15 @@ def shape_error(error: GraphQLError, request_id: str | None) -> GraphQLError:
     if isinstance(error, ApiError) or isinstance(original, ApiError):
         return error
     if original is None:
-        code = "QUERY_TOO_COMPLEX" if _TOO_COMPLEX.search(error.message) else "BAD_USER_INPUT"
+        code = (error.extensions or {}).get("code") or (
+            "QUERY_TOO_COMPLEX" if _TOO_COMPLEX.search(error.message) else "BAD_USER_INPUT"
+        )
         error.extensions = {**(error.extensions or {}), "code": code}
         return error
-    if _is_database_down(original):
+    if took_too_long(original):
+        log.warning("statement stopped by a timeout", extra={"request_id": request_id})
+        message, code = TOO_SLOW, "SERVICE_UNAVAILABLE"
+    elif _is_database_down(original):
         log.warning("database unavailable", extra={"request_id": request_id})
         message, code = "The database is unavailable; please retry shortly.", "SERVICE_UNAVAILABLE"
     else:
@@ -132,6 +137,9 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     rules = [
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+        directive_limits(
+            per_field=settings.max_directives_per_field, per_operation=settings.max_directives
+        ),
     ]
     _guard_searches()
     return _Schema(
@@ -144,7 +152,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             StableErrors,
             AuditTrail,
             lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
+            # the operation's cost against the role's budget, then the rules (cached)
+            lambda: QueryBudget(settings=settings, maxsize=256),
             lambda: AddValidationRules(rules),
             lambda: MaxTokensLimiter(max_token_count=4000),
         ],
