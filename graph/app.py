@@ -21,9 +21,10 @@ from db import accounts, migrate, repos
 from db.engine import make_engine
 from db.session import RequestConnection
 from domain.enums import PurposeOfUse
-from graph import logs
+from graph import gate, limits, logs
 from graph.auth import InvalidToken, signing_key, verify_access_token
 from graph.config import Settings
+from graph.console import routes as console_routes
 from graph.context import Context, enter, leave
 from graph.cost import took_too_long
 from graph.errors import error_body
@@ -47,7 +48,7 @@ class _GraphQL(GraphQL):
         socket = getattr(request.state, "socket", None)
         if socket is not None:  # a WebSocket: each event gets its own context
             return SocketContext(socket)
-        # GraphiQL's page is served without a principal; every operation has one
+        # every operation that gets this far has a principal (graph/gate.py, _authenticate)
         return getattr(request.state, "context", None)
 
 
@@ -64,10 +65,10 @@ class AuthenticatedGraphQL:
         self.key = signing_key()
         self.graphql = _GraphQL(
             build_schema(settings),
-            graphql_ide="graphiql",
-            allow_queries_via_get=True,
+            graphql_ide=None,  # no HTML here: the staff console is graph/console.py
+            allow_queries_via_get=settings.allow_get_queries,
             # claim documents arrive as multipart uploads; bearer tokens (never cookies)
-            # authenticate every request, so a cross-site form cannot ride a session
+            # authenticate every request, and graph/gate.py wants a preflight header too
             multipart_uploads_enabled=True,
         )
         self.sockets = SocketGate(
@@ -80,21 +81,30 @@ class AuthenticatedGraphQL:
             await self.sockets(scope, receive, send)
             return
         request = Request(scope, receive)
-        if _wants_ide(request):
-            await self.graphql(scope, receive, send)
+        refusal, body_limit = gate.check(request, self.settings)
+        if refusal is not None:
+            await refusal(scope, receive, send)
             return
+        receive = gate.capped(receive, body_limit)
+        request = Request(scope, receive)
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
         db = RequestConnection(self.engine)
         timer, status = RequestTimer(), [500]
+        retry_after = limits.watch_retry_after()
+        started = [False]
 
         async def send_and_note(message) -> None:
             if message["type"] == "http.response.start":
-                status[0] = message["status"]
+                status[0], started[0] = message["status"], True
+                if retry_after:  # a rate-limited field: say when to come back
+                    wait = str(max(retry_after)).encode()
+                    message = {**message, "headers": [*message.get("headers", []),
+                                                      (b"retry-after", wait)]}  # fmt: skip
             await send(message)
 
         context = None
         try:
-            response = self._too_large(request) or await self._authenticate(request, db, request_id)
+            response = await self._authenticate(request, db, request_id)
             if response is not None:
                 await response(scope, receive, send_and_note)
                 return
@@ -104,6 +114,10 @@ class AuthenticatedGraphQL:
                 await run_once(self.graphql, context, scope, receive, send_and_note)
             finally:
                 leave(token)
+        except gate.BodyTooLarge as exc:  # streamed past its limit, before any answer
+            if started[0]:
+                raise
+            await gate.too_large(exc.limit)(scope, receive, send_and_note)
         finally:
             await db.close()
             timer.done(
@@ -112,17 +126,6 @@ class AuthenticatedGraphQL:
                 operation=context.audit.operation_name if context else None,
                 status=status[0],
             )
-
-    def _too_large(self, request: Request) -> JSONResponse | None:
-        """A body announced above the largest upload (plus room for the operation) is refused
-        before a byte of it is read."""
-        declared = request.headers.get("content-length", "")
-        limit = max(self.settings.max_upload_bytes, self.settings.max_document_bytes * 10)
-        if declared.isdigit() and int(declared) > limit + 1024 * 1024:
-            body = error_body("BAD_USER_INPUT", f"The request is larger than {limit // 2**20} MB.",
-                              field="file")  # fmt: skip
-            return JSONResponse(body, status_code=413)
-        return None
 
     async def _authenticate(self, request: Request, db: RequestConnection, request_id: str):
         header = request.headers.get("authorization", "")
@@ -210,7 +213,12 @@ class AuthenticatedGraphQL:
 
     def _purpose(self, request: Request, role: str):
         """The purpose of use stated in X-Purpose-Of-Use, or the role's default."""
-        stated = request.headers.get("x-purpose-of-use")
+        stated_all = request.headers.getlist("x-purpose-of-use")
+        if len(stated_all) > 1 or any("," in s for s in stated_all):
+            body = error_body("BAD_USER_INPUT", "State one purpose of use, in one "
+                              "X-Purpose-Of-Use header.", field="X-Purpose-Of-Use")  # fmt: skip
+            return None, JSONResponse(body, status_code=400)
+        stated = stated_all[0] if stated_all else None
         if stated is None or not stated.strip():
             default = self.authorizer.default_purpose(role)
             return (PurposeOfUse(default) if default else None), None
@@ -226,14 +234,6 @@ class AuthenticatedGraphQL:
             )
             return None, JSONResponse(body, status_code=403)
         return purpose, None
-
-
-def _wants_ide(request: Request) -> bool:
-    return (
-        request.method == "GET"
-        and "text/html" in request.headers.get("accept", "")
-        and "query" not in request.query_params
-    )
 
 
 def _unauthenticated(message: str) -> JSONResponse:
@@ -305,6 +305,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             *signin_routes(engine=engine, settings=settings),
+            *console_routes(settings),
         ],
         lifespan=lifespan,
     )

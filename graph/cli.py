@@ -49,10 +49,17 @@ def cmd_serve(args) -> int:
     url = _url()
     # Workers are separate processes: hand them this database rather than their own.
     os.environ["DATABASE_URL"] = url
+    if args.demo:  # for exploring: introspection for every persona, and the console
+        os.environ.setdefault("INTROSPECTION_ROLES", "*")
+        os.environ.setdefault("CONSOLE_ENABLED", "1")
     migrate.upgrade(url)
     if args.demo and _load_demo(url):
         print("Loaded the demo data.")
-    print(f"claimgraph API at http://{args.host}:{args.port}/graphql (GraphiQL in a browser)")
+    print(f"claimgraph API at http://{args.host}:{args.port}/graphql")
+    from graph.config import Settings
+
+    if Settings().console_enabled:
+        print(f"Staff console (GraphiQL) at http://{args.host}:{args.port}/console")
     if args.demo:
         _print_personas()
     uvicorn.run(
@@ -212,8 +219,9 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    s = sub.add_parser("serve", help="run the API (GraphiQL at /graphql)")
-    s.add_argument("--demo", action="store_true", help="load the demo data on first start")
+    s = sub.add_parser("serve", help="run the API at /graphql")
+    s.add_argument("--demo", action="store_true", help="load the demo data on first start; "
+                   "open introspection to every persona and the console at /console")  # fmt: skip
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--workers", type=int, default=1, help="server processes (default 1)")

@@ -106,6 +106,34 @@ class Settings:
     oidc_claim_prefix: str = field(
         default_factory=lambda: os.environ.get("OIDC_CLAIM_PREFIX", "claimgraph_")
     )
+    # What the endpoint shows and accepts. Introspection (__schema, __type) for these roles
+    # only: the plan's staff by default, "*" for everyone (`serve --demo`), empty for no one;
+    # the policy decides with this list (may_introspect). The staff console (GraphiQL) at
+    # /console, off unless turned on (`serve --demo` does). Queries over GET (mutations never).
+    introspection_roles: tuple[str, ...] = field(
+        default_factory=lambda: _roles("INTROSPECTION_ROLES", "admin,adjudicator,auditor")
+    )
+    console_enabled: bool = field(default_factory=lambda: _flag("CONSOLE_ENABLED", False))
+    allow_get_queries: bool = field(default_factory=lambda: _flag("ALLOW_GET_QUERIES", False))
+    # JSON bodies above this are refused, announced or not (uploads: the limits above).
+    max_json_body_bytes: int = field(
+        default_factory=lambda: _int("MAX_JSON_BODY_BYTES", 1024 * 1024)
+    )
+    # Rate limits, per minute (0: none): sign-in attempts per email (or client id) and per
+    # client address; and each bucket the policy names for GraphQL actions (rate_limit).
+    signin_per_email_per_minute: int = field(
+        default_factory=lambda: _int("SIGNIN_PER_EMAIL_PER_MINUTE", 10)
+    )
+    signin_per_ip_per_minute: int = field(
+        default_factory=lambda: _int("SIGNIN_PER_IP_PER_MINUTE", 120)
+    )
+    patient_lookups_per_minute: int = field(
+        default_factory=lambda: _int("PATIENT_LOOKUPS_PER_MINUTE", 60)
+    )
+
+    def rate_per_minute(self, bucket: str) -> int:
+        """The rate of a bucket the policy names (policies/base.polar, rate_limit)."""
+        return {"patient_lookup": self.patient_lookups_per_minute}[bucket]
 
     @property
     def oidc_enabled(self) -> bool:
@@ -118,3 +146,28 @@ class Settings:
 
 def load() -> Settings:
     return Settings()
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SystemExit(f"{name} must be 1/true/yes/on or 0/false/no/off, got {raw!r}")
+
+
+def _roles(name: str, default: str) -> tuple[str, ...]:
+    """A comma-separated list of role names, or "*" for every role."""
+    from domain.enums import Role
+
+    raw = os.environ.get(name)
+    names = tuple(r.strip().lower() for r in (default if raw is None else raw).split(","))
+    names = tuple(r for r in names if r)
+    known = {"*", *(r.value for r in Role)}
+    unknown = [r for r in names if r not in known]
+    if unknown:
+        raise SystemExit(f"{name} names unknown roles: {', '.join(unknown)}")
+    return names

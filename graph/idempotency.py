@@ -3,8 +3,8 @@ without the work being done twice; the same key with another body is CONFLICT.
 
 The first request to claim a key (per user) runs; twins arriving while it runs wait for its
 answer, up to a few seconds, then get CONFLICT (still in progress). An answer is kept only
-when the request completed (no 5xx, no INTERNAL or SERVICE_UNAVAILABLE error): after a
-crash or an outage a retry runs again."""
+when the request completed (no 5xx, no INTERNAL, SERVICE_UNAVAILABLE or RATE_LIMITED
+error): after a crash, an outage or a rate limit a retry runs again."""
 
 from __future__ import annotations
 
@@ -146,7 +146,7 @@ async def _run_and_keep(app, context: Context, scope, receive, send, key: str) -
 
 
 # answers that say the work may not have happened: a retry must run again
-_TRANSIENT = {"INTERNAL", "SERVICE_UNAVAILABLE"}
+_TRANSIENT = {"INTERNAL", "SERVICE_UNAVAILABLE", "RATE_LIMITED"}
 
 
 def _completed(status: int, body: str) -> bool:

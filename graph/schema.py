@@ -18,10 +18,12 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
+from graph import limits
 from graph.audit import AuditTrail
 from graph.config import Settings
 from graph.cost import TOO_SLOW, QueryBudget, directive_limits, took_too_long
 from graph.errors import ApiError, Forbidden
+from graph.exposure import Exposure
 from graph.queries import Mutation, Query
 from graph.search import guard_searches
 from graph.subscriptions.api import Subscription
@@ -143,12 +145,13 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     ]
     _guard_searches()
     return _Schema(
-        query=Query,
-        mutation=_gate_mutations(Mutation),
+        query=limits.gate(Query),
+        mutation=limits.gate(_gate_mutations(Mutation)),
         subscription=Subscription,
         config=StrawberryConfig(disable_field_suggestions=True),
         extensions=[
             SocketOperations,  # first in, last out: around the audit trail
+            Exposure,  # introspection only for the roles the policy lets in
             StableErrors,
             AuditTrail,
             lambda: ParserCache(maxsize=256),

@@ -44,6 +44,7 @@ from domain import signin as rules
 from domain.signin import RefreshVerdict as Verdict
 from graph.auth import InvalidToken, issue_access_token, signing_key, verify_access_token
 from graph.config import Settings
+from graph.limits import Limiter
 from graph.schema import _is_database_down
 
 log = logging.getLogger("claimgraph.signin")
@@ -55,9 +56,9 @@ _hasher = PasswordHasher()
 # compared against when a client_id is unknown, so both paths do the same work
 _DUMMY_DIGEST = rules.token_digest(secrets.token_urlsafe(32))
 
-# An unknown email and a wrong password get these same words (no account enumeration).
+# An unknown email, a wrong password and a locked account get these same words, after the
+# same password check (no account enumeration, and a lock does not confirm a password).
 BAD_CREDENTIALS = "The email or password is incorrect."
-LOCKED = "This account is temporarily locked after too many failed sign-in attempts; try later."
 INACTIVE = "This account is not active; contact the plan to restore access."
 MFA_REQUIRED = "A second factor is required: send the 6-digit code of your authenticator as totp."
 MFA_WRONG = "The second-factor code is wrong, expired or already used."
@@ -116,6 +117,7 @@ class _SignIn:
         self.engine = engine
         self.settings = settings
         self.key = signing_key()
+        self.limiter = Limiter()  # this process's sign-in attempts (graph/limits.py)
         _dummy_hash()  # made now, so the first unknown email costs no more than later ones
 
     @_oauth_errors
@@ -131,6 +133,9 @@ class _SignIn:
             error = UnsupportedGrantTypeError(grant_type)
             error.description = "Supported grant types: " + ", ".join(grants) + "."
             raise error
+        wait = self._rate_limited(request, grant_type, form)
+        if wait:
+            return _slow_down(wait)
         now = datetime.now(UTC)
         async with self.engine.begin() as conn:
             outcome = await grants[grant_type](conn, request, form, now)
@@ -172,6 +177,28 @@ class _SignIn:
                 "user_id": str(user_id) if user_id else None})  # fmt: skip
         return JSONResponse({"revoked": True}, headers=_NO_STORE)
 
+    def _rate_limited(self, request: Request, grant_type: str, form: Form) -> int:
+        """Seconds to wait when this attempt is one too many for its email (or client id) or
+        its address; 0 when it may go on. Unknown and known emails count alike."""
+        if grant_type == "password":
+            who = form.get("username", "").strip().lower()
+        elif grant_type == "client_credentials":
+            try:
+                who = "client:" + _client_auth(request, form)[0]
+            except OAuth2Error:
+                who = ""  # refused by the grant itself, after the address's count
+        else:
+            return 0  # a refresh token is 256 random bits: nothing to guess
+        s = self.settings
+        address = request.client.host if request.client else ""
+        wanted = [("signin_address", address, s.signin_per_ip_per_minute)]
+        if who:
+            wanted.append(("signin_account", who, s.signin_per_email_per_minute))
+        wait = self.limiter.take(*wanted)
+        if wait:
+            log.warning("sign-in rate limited", extra={"client_ip": address})
+        return wait
+
     def _tokens(self, grant: _Grant) -> JSONResponse:
         """RFC 6749 §5.1."""
         access_token = issue_access_token(
@@ -200,8 +227,11 @@ class _SignIn:
         who = {"user_id": str(user["id"])}
         attempts = rules.Attempts(user["login_attempts"], user["locked_until"])
         if attempts.locked(now):
+            # the check a wrong password gets, and its answer: the right password does not
+            # show through a lock, and neither cost nor words tell that the account exists
+            await _verify(user["password_hash"], password)
             log.info("sign-in refused: account locked", extra=who)
-            return InvalidGrantError(LOCKED)
+            return InvalidGrantError(BAD_CREDENTIALS)
         ok, rehashed = await _verify(user["password_hash"], password)
         if not ok:
             return await _fail(conn, user, attempts, now, BAD_CREDENTIALS)
@@ -308,8 +338,8 @@ async def _fail(conn, user, attempts: rules.Attempts, now: datetime, message: st
     )
     if counted.locked(now):
         log.warning("account locked after failed sign-ins", extra={"user_id": str(user["id"])})
-        return InvalidGrantError(LOCKED)
-    log.info("sign-in refused: bad credentials", extra={"user_id": str(user["id"])})
+    else:
+        log.info("sign-in refused: bad credentials", extra={"user_id": str(user["id"])})
     return InvalidGrantError(message)
 
 
@@ -420,6 +450,15 @@ def _origin(request: Request) -> dict[str, str | None]:
         "ip_address": request.client.host if request.client else None,
         "user_agent": request.headers.get("user-agent"),
     }
+
+
+def _slow_down(wait: int) -> JSONResponse:
+    body = {
+        "error": "temporarily_unavailable",
+        "error_description": f"Too many sign-in attempts; retry in {wait} s.",
+        "code": "RATE_LIMITED",
+    }
+    return JSONResponse(body, status_code=429, headers={"Retry-After": str(wait), **_NO_STORE})
 
 
 def _failure(exc: Exception) -> JSONResponse:

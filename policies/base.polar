@@ -44,3 +44,17 @@ allowed_purpose("adjudicator", "EMERGENCY");
 allowed_purpose("admin", "PAYMENT");
 allowed_purpose("admin", "EMERGENCY");
 allowed_purpose("auditor", "OVERSIGHT");
+
+# Introspection (__schema, __type) maps the whole schema. It is for the roles the
+# deployment lists (INTROSPECTION_ROLES: the plan's staff, admin, adjudicator and auditor,
+# by default; "*" lets everyone in, as `serve --demo` does for exploring). Everyone else
+# reads the published schema.graphql; __typename is no introspection and stays open.
+may_introspect(actor: User, roles: List) if actor.role in roles;
+may_introspect(_actor: User, roles: List) if "*" in roles;
+
+# Rate limits: which calls of a principal count against which bucket (the per-minute rate
+# of each bucket is configuration). Providers look patients up by name and birth date when
+# they validate or submit a claim: per provider user, so a stolen provider login cannot
+# sweep the member file. The plan's staff are not limited here.
+rate_limit(actor: User, "validateClaim", "patient_lookup") if actor.role = "provider";
+rate_limit(actor: User, "submitClaim", "patient_lookup") if actor.role = "provider";

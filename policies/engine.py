@@ -171,6 +171,14 @@ class Authorizer:
         """Whether the role may attempt this kind of action at all (regulators: reads only)."""
         return self._oso.query_rule_once("within_role_limits", principal, action)
 
+    def may_introspect(self, principal: Principal, roles: tuple[str, ...]) -> bool:
+        """Whether the principal may read the schema by introspection (`roles`: the setting)."""
+        return self._oso.query_rule_once("may_introspect", principal, list(roles))
+
+    def rate_limit(self, principal: Principal, action: str) -> str | None:
+        """The bucket this principal's `action` counts against, if it is rate limited."""
+        return _rate_limit(self._oso, principal, action)
+
     # 4. identities forced by role
     def claim_provider(self, principal: Principal, requested: UUID | None) -> UUID | None:
         """The provider a claim this principal submits is billed under (None: none may be)."""
@@ -192,3 +200,11 @@ class Authorizer:
         for result in self._oso.query_rule("default_purpose", role, Variable("purpose")):
             return result["bindings"]["purpose"]
         return None
+
+
+@lru_cache(maxsize=4096)
+def _rate_limit(oso: Oso, principal: Principal, action: str) -> str | None:
+    # asked on every root field: cached per (policy, principal, action)
+    for result in oso.query_rule("rate_limit", principal, action, Variable("bucket")):
+        return result["bindings"]["bucket"]
+    return None

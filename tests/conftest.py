@@ -19,6 +19,11 @@ from sqlalchemy import event, select
 _STATE = Path(tempfile.mkdtemp(prefix="claimgraph-test-"))
 _STATE.chmod(0o755)
 os.environ["CLAIMGRAPH_HOME"] = str(_STATE / "home")  # signing key etc., never the user's
+# Every test client comes from one address and the demo personas serve many tests: no rate
+# limits (0) unless a test sets its own (tests/graph/test_limits.py).
+for _limit in ("SIGNIN_PER_IP_PER_MINUTE", "SIGNIN_PER_EMAIL_PER_MINUTE",
+               "PATIENT_LOOKUPS_PER_MINUTE"):  # fmt: skip
+    os.environ.setdefault(_limit, "0")
 
 
 def _server_url() -> str:

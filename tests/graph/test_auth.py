@@ -46,15 +46,7 @@ async def test_a_request_without_a_token_is_unauthenticated(client):
     _unauthenticated(await _post(client, None))
 
 
-async def test_get_with_a_query_but_no_token_is_unauthenticated(client):
-    response = await client.get("/graphql", params={"query": ME})
-    _unauthenticated(response)
-
-
-async def test_graphiql_itself_loads_without_a_token(client):
-    response = await client.get("/graphql", headers={"Accept": "text/html"})
-    assert response.status_code == 200
-    assert "graphiql" in response.text.lower()
+# GET (off unless ALLOW_GET_QUERIES) and the console: tests/graph/test_exposure.py
 
 
 async def test_a_valid_token_answers_with_the_user(client, token_for):

@@ -9,7 +9,7 @@ import asyncio
 import base64
 import logging
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
@@ -118,14 +118,55 @@ async def test_an_unknown_email_costs_the_same_password_check(client, make_user,
     assert calls[1] == signin._dummy_hash()
 
 
+async def test_a_locked_account_answers_like_a_wrong_password_after_the_same_check(
+    client, engine, make_user, monkeypatch
+):
+    import time
+
+    hashes = []
+    real = signin._hasher
+
+    class Spy:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def verify(self, hashed, password):
+            hashes.append(hashed)
+            return real.verify(hashed, password)
+
+    monkeypatch.setattr(signin, "_hasher", Spy())
+    until = datetime.now(UTC) + timedelta(minutes=15)
+    locked = await make_user(login_attempts=5, locked_until=until)
+    unlocked = await make_user()
+    stored = (await _user(engine, locked))["password_hash"]
+
+    async def timed(email, password):
+        started = time.perf_counter()
+        response = await _password(client, email, password)
+        return response, (time.perf_counter() - started) * 1000
+
+    wrong, wrong_ms = await timed(unlocked, "not the password")
+    right_but_locked, right_ms = await timed(locked, PASSWORD)
+    wrong_and_locked, locked_ms = await timed(locked, "not the password")
+    print(f"wrong password {wrong_ms:.0f} ms; locked, right password {right_ms:.0f} ms; "
+          f"locked, wrong password {locked_ms:.0f} ms")  # fmt: skip
+    for response in (right_but_locked, wrong_and_locked):
+        assert response.status_code == wrong.status_code == 400
+        assert response.json() == wrong.json()
+        assert response.headers["content-type"] == wrong.headers["content-type"]
+    assert _refused(wrong) == signin.BAD_CREDENTIALS
+    # the locked path verifies the account's own hash, as a wrong password does
+    assert len(hashes) == 3 and hashes[1] == hashes[2] == stored
+
+
 async def test_five_failures_lock_the_account_even_against_the_right_password(
     client, engine, make_user
 ):
     email = await make_user()
-    for _ in range(4):
+    for _ in range(5):
         assert _refused(await _password(client, email, "guess")) == signin.BAD_CREDENTIALS
-    assert _refused(await _password(client, email, "guess")) == signin.LOCKED
-    assert _refused(await _password(client, email)) == signin.LOCKED
+    # locked: the right password gets the wrong password's answer (no hint it was right)
+    assert _refused(await _password(client, email)) == signin.BAD_CREDENTIALS
     row = await _user(engine, email)
     assert row["login_attempts"] == 5 and row["locked_until"] is not None
     await _sql(
@@ -142,8 +183,8 @@ async def test_five_failures_lock_the_account_even_against_the_right_password(
 async def test_parallel_guesses_cannot_exceed_five(client, engine, make_user):
     email = await make_user()
     answers = await asyncio.gather(*(_password(client, email, f"guess{i}") for i in range(8)))
-    messages = [_refused(a) for a in answers]
-    assert messages.count(signin.BAD_CREDENTIALS) == 4  # the account row serialises attempts
+    assert {_refused(a) for a in answers} == {signin.BAD_CREDENTIALS}
+    # the account row serialises attempts: the ones after the lock are not counted
     assert (await _user(engine, email))["login_attempts"] == 5
 
 

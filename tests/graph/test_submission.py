@@ -273,7 +273,7 @@ async def _upload(client, token_for, maria, files: dict[str, tuple], *, days_ago
         data={"operations": json.dumps({"query": SUBMIT, "variables": variables}),
               "map": json.dumps(mapping)},
         files={str(i): spec for i, spec in enumerate(files.values())},
-        headers={"Authorization": f"Bearer {token_for(PROVIDER)}"},
+        headers={"Authorization": f"Bearer {token_for(PROVIDER)}", "GraphQL-Require-Preflight": "1"},
     )  # fmt: skip
     return response.json()["data"]["submitClaim"]
 

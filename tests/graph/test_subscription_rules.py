@@ -235,7 +235,7 @@ async def test_the_uploader_follows_a_validation_run_to_its_end(servers, token_f
                                             "variables": {"file": None, "format": "CSV"}}),
                   "map": json.dumps({"0": ["variables.file"]})},
             files={"0": ("b.csv", content, "text/csv")},
-            headers={"Authorization": f"Bearer {provider}"},
+            headers={"Authorization": f"Bearer {provider}", "GraphQL-Require-Preflight": "1"},
         )  # fmt: skip
     run_id = answer.json()["data"]["startValidationRun"]["run"]["id"]
     progress = __import__("gql").gql(

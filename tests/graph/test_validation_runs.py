@@ -68,7 +68,7 @@ async def _upload(client, token_for, content: bytes, *, as_=PROVIDER, fmt="CSV",
         "/graphql",
         data={"operations": json.dumps(ops), "map": json.dumps({"0": ["variables.file"]})},
         files={"0": (name, content, "text/csv")},
-        headers={"Authorization": f"Bearer {token_for(as_)}"},
+        headers={"Authorization": f"Bearer {token_for(as_)}", "GraphQL-Require-Preflight": "1"},
     )
     return response
 
