@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
+from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import RowMapping
 
-from db.tables import break_glass_grants, claims, consents, members
+from db.tables import break_glass_grants, claims, claims_summary_releases, consents, members
+from domain.aggregates import Cell, Month, MonthSummary
+from domain.enums import ClaimType
 
 
 async def grant_consent(conn, *, dependent_id: UUID, member_id: UUID) -> RowMapping:
@@ -78,37 +82,75 @@ async def close_review(conn, *, grant_id: UUID, reviewer_id: UUID, note: str) ->
     return result.mappings().first()
 
 
-async def claims_summary(conn, *, employer_id: UUID, start: date, end: date) -> list[RowMapping]:
-    """Claims of an employer's employees per month and claim type: count and paid total."""
-    month = func.to_char(func.date_trunc("month", claims.c.service_date), "YYYY-MM")
+async def claims_summary(
+    conn, *, employer_id: UUID, first: Month, last: Month
+) -> dict[Month, dict[str, tuple[int, Decimal]]]:
+    """Claims of an employer's employees per calendar month and claim type, over the whole
+    months `first` to `last`: count and paid total (unpaid claims count as 0 paid)."""
+    month = func.date_trunc("month", claims.c.service_date).label("month")
     stmt = (
         select(
-            month.label("month"),
+            month,
             claims.c.claim_type,
             func.count().label("claim_count"),
-            func.sum(claims.c.paid_amount).label("paid_total"),
+            func.coalesce(func.sum(claims.c.paid_amount), 0).label("paid_total"),
         )
         .join(members, members.c.id == claims.c.member_id)
         .where(
-            and_(
-                members.c.employer_id == employer_id,
-                claims.c.service_date >= start,
-                claims.c.service_date <= end,
-                claims.c.deleted_at.is_(None),
-            )
+            members.c.employer_id == employer_id,
+            claims.c.service_date >= first.start,
+            claims.c.service_date < last.shift(1).start,
+            claims.c.deleted_at.is_(None),
         )
         .group_by(month, claims.c.claim_type)
-        .order_by(month, claims.c.claim_type)
     )
-    result = await conn.execute(stmt)
-    return list(result.mappings())
+    out: dict[Month, dict[str, tuple[int, Decimal]]] = {}
+    for r in (await conn.execute(stmt)).mappings():
+        key = Month.of(r["month"])
+        out.setdefault(key, {})[r["claim_type"]] = (r["claim_count"], r["paid_total"])
+    return out
 
 
-async def claim_employer(conn, claim_id: UUID) -> UUID | None:
-    """The employer of the member a claim is for (None: an individual member)."""
+_TOTAL = "all"  # the claim_type of a month's total in claims_summary_releases
+
+
+async def released_summaries(
+    conn, *, employer_id: UUID, first: Month, last: Month
+) -> dict[Month, MonthSummary]:
+    """The months `first` to `last` of an employer's summary that were already released."""
+    rel = claims_summary_releases
     result = await conn.execute(
-        select(members.c.employer_id)
-        .join(claims, claims.c.member_id == members.c.id)
-        .where(claims.c.id == claim_id)
+        select(rel).where(
+            rel.c.employer_id == employer_id, rel.c.month >= first.start, rel.c.month <= last.start
+        )
     )
-    return result.scalar_one_or_none()
+    rows: dict[Month, dict[str, Cell]] = {}
+    for r in result.mappings():
+        kind = None if r["claim_type"] == _TOTAL else r["claim_type"]
+        cell = Cell(kind, r["claim_count"], r["paid_total"], r["suppressed"])
+        rows.setdefault(Month.of(r["month"]), {})[r["claim_type"]] = cell
+    return {month: _summary(month, cells) for month, cells in rows.items()}
+
+
+def _summary(month: Month, cells: dict[str, Cell]) -> MonthSummary:
+    """A released month, its cells in the order of the claim types."""
+    order = {t.value: i for i, t in enumerate(ClaimType)}
+    by_type = sorted(
+        (c for kind, c in cells.items() if kind != _TOTAL),
+        key=lambda c: order.get(c.claim_type or "", len(order)),
+    )
+    return MonthSummary(month, cells[_TOTAL], tuple(by_type))
+
+
+async def release_summaries(conn, *, employer_id: UUID, months: list[MonthSummary]) -> None:
+    """Keep these months as released; a month some other request released first stays as it
+    was (the first release wins, whole)."""
+    rows = [
+        {"employer_id": employer_id, "month": m.month.start,
+         "claim_type": c.claim_type or _TOTAL, "claim_count": c.claim_count,
+         "paid_total": c.paid_total, "suppressed": c.suppressed}
+        for m in months
+        for c in (m.total, *m.cells)
+    ]  # fmt: skip
+    if rows:
+        await conn.execute(pg_insert(claims_summary_releases).values(rows).on_conflict_do_nothing())

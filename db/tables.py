@@ -795,3 +795,33 @@ idempotency_keys = Table(
     Column("created_at", TS, nullable=False, server_default=func.now()),
     PrimaryKeyConstraint("user_id", "key"),
 )
+
+# The employer's claims summary as published: each (employer, month) once, never revised, so
+# that no two answers differ by less than a whole month (domain/aggregates.py). The row of
+# claim_type 'all' is the month's total. The primary key's index serves the foreign key.
+claims_summary_releases = Table(
+    "claims_summary_releases",
+    metadata,
+    Column(
+        "employer_id",
+        UUID(as_uuid=True),
+        ForeignKey("employers.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("month", Date, nullable=False),
+    Column("claim_type", String(32), nullable=False),
+    Column("claim_count", Integer),
+    Column("paid_total", Money),
+    Column("suppressed", Boolean, nullable=False),
+    Column("released_at", TS, nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("employer_id", "month", "claim_type"),
+    CheckConstraint("extract(day FROM month) = 1", name="whole_month"),
+    CheckConstraint(
+        "claim_type IN ({}, 'all')".format(", ".join(f"'{t.value}'" for t in e.ClaimType)),
+        name="claim_type",
+    ),
+    CheckConstraint(
+        "suppressed = (claim_count IS NULL) AND suppressed = (paid_total IS NULL)",
+        name="withheld_together",
+    ),
+)

@@ -93,6 +93,14 @@ class Settings:
     ws_queue_size: int = field(default_factory=lambda: _int("WS_QUEUE_SIZE", 1000))
     # how often each process looks for open appeals coming due (appealDeadlineApproaching)
     appeal_scan_seconds: int = field(default_factory=lambda: _int("APPEAL_SCAN_SECONDS", 60))
+    # The employer's claims summary: months are published once closed and this many months
+    # more (late claims), then never revised; subscribers' snapshots are looked at this often.
+    claims_summary_runout_months: int = field(
+        default_factory=lambda: _int("CLAIMS_SUMMARY_RUNOUT_MONTHS", 1)
+    )
+    claims_summary_snapshot_seconds: int = field(
+        default_factory=lambda: _int("CLAIMS_SUMMARY_SNAPSHOT_SECONDS", 300)
+    )
     db_pool_size: int = field(default_factory=lambda: _int("DB_POOL_SIZE", 10))
     # An external OpenID Connect provider (production sign-in), when both are set.
     oidc_issuer: str | None = field(default_factory=lambda: os.environ.get("OIDC_ISSUER") or None)

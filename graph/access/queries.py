@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from typing import Annotated
+from uuid import UUID
 
 import strawberry
 
 from db import access as access_db
 from db.repos import Order
 from domain.access import Compare
-from domain.aggregates import suppress
-from graph.access.types import BreakGlassGrant, ClaimsSummaryCell
+from domain.aggregates import Month, MonthSummary, release_month, requested_months
+from domain.errors import DomainError
+from graph.access.types import BreakGlassGrant, ClaimsSummaryMonth
 from graph.context import Info
-from graph.errors import Forbidden
-from graph.listing import Listing, date_range
+from graph.errors import BadUserInput, Forbidden
+from graph.listing import Listing
 from graph.lookup import by_global_id
 from graph.relay import Connection
 from graph.rows import build
@@ -40,42 +42,66 @@ class AccessQueries:
         )
 
     @strawberry.field(
-        description="Claims of an employer's employees per month and claim type: counts and "
-        "paid totals, with every cell under 11 claims suppressed. Employers see no claim "
+        description="Claims of an employer's employees per calendar month and claim type, "
+        "with each month's total: counts and paid totals (rounded to the nearest 100). A cell "
+        "under 11 claims is suppressed, and so are complementary cells, so that no suppressed "
+        "figure follows from the totals. Only whole months that are closed and past their "
+        "run-out are published, each released once and never revised. Employers see no claim "
         "one by one."
     )
     async def claims_summary(
         self,
         info: Info,
         employer_id: strawberry.ID,
-        service_date_from: date | None = None,
-        service_date_to: date | None = None,
-    ) -> list[ClaimsSummaryCell]:
+        from_month: Annotated[
+            str | None,
+            strawberry.argument(description="The first month, YYYY-MM (default: 11 before)."),
+        ] = None,
+        to_month: Annotated[
+            str | None,
+            strawberry.argument(description="The last month, YYYY-MM (default: the newest)."),
+        ] = None,
+    ) -> list[ClaimsSummaryMonth]:
         employer = await by_global_id(info, employer_id, expected="Employer")
         principal = info.context.principal
         if not info.context.authorizer.allowed(
             principal, "read_claims_summary", res.Employer(**employer._row)
         ):
             raise Forbidden("You may not read this employer's claims summary.")
-        return await summary_cells(
-            info.context, employer.db_id, start=service_date_from, end=service_date_to
-        )
+        months = summary_range(info.context, from_month, to_month)
+        released = await summary_months(info.context, employer.db_id, months)
+        return [ClaimsSummaryMonth.of(m) for m in released]
 
 
-async def summary_cells(ctx, employer_id, *, start: date | None, end: date | None):
-    """The suppressed aggregates of one employer over a range (default: the last year)."""
-    end = end or ctx.today
-    start = start or (end - timedelta(days=365))
-    date_range("service_date", start, end, field="serviceDate")  # refuses a reversed range
-    rows = await access_db.claims_summary(ctx.db, employer_id=employer_id, start=start, end=end)
-    cells = [suppress(r["month"], r["claim_type"], r["claim_count"], r["paid_total"]) for r in rows]
-    return [
-        ClaimsSummaryCell(
-            month=c.month,
-            claim_type=c.claim_type,
-            claim_count=c.claim_count,
-            paid_total=c.paid_total,
-            suppressed=c.suppressed,
+def summary_range(ctx, first: str | None, last: str | None) -> list[Month]:
+    """The released months an answer covers (BAD_USER_INPUT naming the month at fault)."""
+    try:
+        return requested_months(
+            first, last, today=ctx.today, runout=ctx.settings.claims_summary_runout_months
         )
-        for c in cells
-    ]
+    except DomainError as exc:
+        raise BadUserInput(str(exc), field=exc.field) from None
+
+
+async def summary_months(ctx, employer_id: UUID, months: list[Month]) -> list[MonthSummary]:
+    """These months of an employer's summary as released: a month asked for the first time is
+    computed over the whole month, protected, and kept; later answers read what was kept."""
+    if not months:
+        return []
+    first, last = months[0], months[-1]
+    released = await access_db.released_summaries(
+        ctx.db, employer_id=employer_id, first=first, last=last
+    )
+    missing = [m for m in months if m not in released]
+    if missing:
+        figures = await access_db.claims_summary(
+            ctx.db, employer_id=employer_id, first=missing[0], last=missing[-1]
+        )
+        made = [release_month(m, figures.get(m, {})) for m in missing]
+        async with ctx.db.unit_of_work() as db:
+            await access_db.release_summaries(db, employer_id=employer_id, months=made)
+        # read back: where another request released a month first, its release stands
+        released = await access_db.released_summaries(
+            ctx.db, employer_id=employer_id, first=first, last=last
+        )
+    return [released[m] for m in months]

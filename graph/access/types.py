@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from domain.aggregates import MonthSummary
 from graph import loaders as ld
 from graph.context import Info
 from graph.fields import BUSINESS, classified
@@ -58,12 +59,50 @@ class Consent:
     revoked: bool
 
 
-@strawberry.type(description="Claims of one month and claim type; small cells suppressed.")
+@strawberry.type(
+    description="Claims of one claim type in one calendar month: under 11 claims, or needed to "
+    "protect another cell, the figures are withheld (suppressed)."
+)
 class ClaimsSummaryCell:
-    month: str
     claim_type: str
-    claim_count: int | None = strawberry.field(
-        description="Null when fewer than 11 claims (suppressed)."
+    claim_count: int | None = strawberry.field(description="Null when suppressed.")
+    paid_total: Decimal | None = strawberry.field(
+        description="Paid, rounded to the nearest 100 (half up); null when suppressed."
     )
-    paid_total: Decimal | None = strawberry.field(description="Null when suppressed.")
     suppressed: bool
+
+
+@strawberry.type(
+    description="One calendar month of an employer's claims summary: the month's total and one "
+    "cell per claim type (all of them, zeros too). Released once the month is closed and its "
+    "run-out has passed, and never revised."
+)
+class ClaimsSummaryMonth:
+    month: str = strawberry.field(description="YYYY-MM.")
+    claim_count: int | None = strawberry.field(
+        description="Claims of the month, all types; null when suppressed (under 11)."
+    )
+    paid_total: Decimal | None = strawberry.field(
+        description="Paid in the month, rounded to the nearest 100; null when suppressed."
+    )
+    suppressed: bool
+    cells: list[ClaimsSummaryCell]
+
+    @classmethod
+    def of(cls, summary: MonthSummary) -> ClaimsSummaryMonth:
+        total = summary.total
+        return cls(
+            month=str(summary.month),
+            claim_count=total.claim_count,
+            paid_total=total.paid_total,
+            suppressed=total.suppressed,
+            cells=[
+                ClaimsSummaryCell(
+                    claim_type=c.claim_type or "",
+                    claim_count=c.claim_count,
+                    paid_total=c.paid_total,
+                    suppressed=c.suppressed,
+                )
+                for c in summary.cells
+            ],
+        )

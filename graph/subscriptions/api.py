@@ -13,11 +13,8 @@ from uuid import UUID
 
 import strawberry
 
-from db import access as access_db
 from db import audit as audit_db
 from graph import loaders as ld
-from graph.access.queries import summary_cells
-from graph.access.types import ClaimsSummaryCell
 from graph.claim.types import Appeal, Claim
 from graph.context import Context, Info, enter, leave
 from graph.errors import BadUserInput, Forbidden, NotFound
@@ -27,6 +24,7 @@ from graph.policy.types import Policy
 from graph.rows import build, build_optional
 from graph.subscriptions.hub import Event
 from graph.subscriptions.socket import Socket, SocketClosed
+from graph.subscriptions.summary import ClaimsSummaryEvent, after_month, snapshots
 from graph.validation.types import ValidationRun
 from policies import resources as res
 
@@ -47,12 +45,6 @@ class EnrollmentEvent:
     dependent: Dependent | None
     policy: Policy | None
     at: datetime
-
-
-@strawberry.type(description="The employer's claims aggregates after a claim changed.")
-class ClaimsSummaryEvent:
-    cursor: str
-    cells: list[ClaimsSummaryCell]
 
 
 @strawberry.type(description="An open appeal is due soon.")
@@ -199,23 +191,20 @@ class Subscription:
             )  # fmt: skip
 
     @strawberry.subscription(
-        description="An employer's claims aggregates (cells under 11 suppressed), pushed "
-        "again whenever one of its employees' claims changes. Never a claim."
+        description="An employer's published claims summary (claimsSummary's last 12 months), "
+        "sent on subscribing and again only when a month is released: at most once per month, "
+        "looked for every CLAIMS_SUMMARY_SNAPSHOT_SECONDS. Never per claim, never a claim."
     )
     async def claims_summary_changed(
         self, info: Info, employer_id: strawberry.ID, after: str | None = None
     ) -> AsyncGenerator[ClaimsSummaryEvent, None]:
-        start = _after(after)
+        start = after_month(after)
         socket, employer, ctx = await _scoped(info, employer_id, "Employer")
         if not ctx.authorizer.allowed(ctx.principal, "read_claims_summary",
                                       res.Employer(**employer._row)):  # fmt: skip
             raise NotFound("employer")
-        async for ctx, event in deliveries(socket, frozenset({"claim.status_changed"}), start):
-            claim_id = UUID(event.payload["claim_id"])
-            if await access_db.claim_employer(ctx.db, claim_id) != employer.db_id:
-                continue
-            cells = await summary_cells(ctx, employer.db_id, start=None, end=None)
-            yield ClaimsSummaryEvent(cursor=str(event.seq), cells=cells)
+        async for event in snapshots(socket, employer, start):
+            yield event
 
     @strawberry.subscription(
         description="Open appeals coming due (24 hours ahead), for those who decide them."
