@@ -71,6 +71,16 @@ async def open_break_glass(
     return result.mappings().one()
 
 
+async def break_glass_until(conn, user_id: UUID) -> datetime | None:
+    """When the first of the user's open emergency grants ends (None: none is open)."""
+    result = await conn.execute(
+        select(func.min(break_glass_grants.c.expires_at)).where(
+            break_glass_grants.c.user_id == user_id, break_glass_grants.c.expires_at > func.now()
+        )
+    )
+    return result.scalar_one()
+
+
 async def close_review(conn, *, grant_id: UUID, reviewer_id: UUID, note: str) -> RowMapping | None:
     """Close an open review; None when there is no open review with that id."""
     result = await conn.execute(

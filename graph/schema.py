@@ -84,6 +84,21 @@ class StableErrors(SchemaExtension):
             request_id = getattr(ctx, "request_id", None)
             result.errors = [shape_error(e, request_id) for e in result.errors]
 
+    def on_stream_result(self, result):
+        # Over a WebSocket each result (every event of a subscription, a validation error, a
+        # query's answer) leaves as soon as it is made, before on_operation above gets to it
+        # (it wraps the whole stream): shape each on its way out, so that these too carry a
+        # stable code and never an unexpected exception's own words. Errors that already
+        # carry a code are left as they are.
+        errors = getattr(result, "errors", None)
+        if errors:
+            request_id = getattr(self.execution_context.context, "request_id", None)
+            result.errors = [
+                e if (e.extensions or {}).get("code") else shape_error(e, request_id)
+                for e in errors
+            ]
+        yield
+
 
 class RoleLimits(FieldExtension):
     """Before a mutation runs, the policy says whether this role may attempt it at all.

@@ -17,12 +17,12 @@ from db import audit as audit_db
 from graph import loaders as ld
 from graph.claim.types import Appeal, Claim
 from graph.context import Context, Info, enter, leave
-from graph.errors import BadUserInput, Forbidden, NotFound
+from graph.errors import ApiError, BadUserInput, Forbidden, NotFound
 from graph.lookup import by_global_id
 from graph.member.types import Dependent, Member
 from graph.policy.types import Policy
 from graph.rows import build, build_optional
-from graph.subscriptions.hub import Event
+from graph.subscriptions.hub import Dropped, Event
 from graph.subscriptions.socket import Socket, SocketClosed
 from graph.subscriptions.summary import ClaimsSummaryEvent, after_month, snapshots
 from graph.validation.types import ValidationRun
@@ -58,6 +58,19 @@ class AppealDeadlineEvent:
 class ValidationRunEvent:
     cursor: str
     run: ValidationRun
+
+
+class TooSlow(ApiError):
+    """The subscriber fell behind by a whole queue and was dropped (hub.Dropped): said with a
+    code a client can act on, instead of an empty, uncoded error."""
+
+    code = "SUBSCRIBER_TOO_SLOW"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This subscription fell too far behind and was ended; subscribe again with "
+            "`after:` the last cursor you received."
+        )
 
 
 def _after(after: str | None) -> int | None:
@@ -117,17 +130,20 @@ async def deliveries(
 ) -> AsyncIterator[tuple[Context, Event]]:
     """Each event with a fresh context entered for it; the caller yields what the
     subscriber sees, which GraphQL resolves (and audits) before the next event."""
-    async for event in socket.hub.stream(topics, after=after, gate=gate):
-        try:
-            ctx = await socket.checked_context()
-        except SocketClosed:
-            return
-        token = enter(ctx)
-        try:
-            yield ctx, event
-        finally:
-            leave(token)
-            await _finish(ctx)
+    try:
+        async for event in socket.hub.stream(topics, after=after, gate=gate):
+            try:
+                ctx = await socket.checked_context()
+            except SocketClosed:
+                return
+            token = enter(ctx)
+            try:
+                yield ctx, event
+            finally:
+                leave(token)
+                await _finish(ctx)
+    except Dropped:  # only the hub raises it: this subscriber's queue overflowed
+        raise TooSlow() from None
 
 
 async def _scoped(info: Info, global_id: str, expected: str):

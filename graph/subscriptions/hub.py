@@ -128,6 +128,10 @@ class Hub:
         sub = Subscriber(topics, asyncio.Queue(maxsize=self.queue_size), gate=gate)
         self._subscribers.add(sub)  # live events queue up while the replay runs
         horizon = self.last_seq or 0  # the hub dispatches in order: live events come after it
+        # A cursor may be ahead of this hub (handed out by another replica, or a mutation's
+        # eventSequence, before this process has read that far): what the subscriber already
+        # has must not come again when the hub catches up (no duplicate at the seam).
+        floor = max(horizon, after or 0)
         try:
             if after is not None:
                 async for event in self._replay(topics, after, horizon):
@@ -136,7 +140,7 @@ class Hub:
                 if sub.dropped:
                     raise Dropped
                 event = await sub.queue.get()
-                if event.seq > horizon:
+                if event.seq > floor:
                     yield event
         finally:
             self._subscribers.discard(sub)

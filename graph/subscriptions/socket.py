@@ -26,9 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from db import access as access_db
 from db import audit as audit_db
 from db import repos
 from db.session import RequestConnection
+from domain.enums import PurposeOfUse
 from graph.auth import InvalidToken, verify_access_token
 from graph.config import Settings
 from graph.context import Context, current_context, enter, leave
@@ -66,6 +68,7 @@ class Socket:
         self._row: Any = None
         self._principal: Any = None  # built once per re-read, not per event
         self._read_at = 0.0
+        self._glass_until: float | None = None  # when the first open break-glass grant ends
         self._generation = -1
         self._events = itertools.count(1)
 
@@ -88,24 +91,41 @@ class Socket:
         if self.expires_at is not None and time.time() >= self.expires_at:
             return UNAUTHORIZED
         stale = time.monotonic() - self._read_at > REFRESH_SECONDS
-        if not (force or stale or self._generation != self.hub.generation):
+        # A break-glass grant ends by the clock, with no event to announce it: the principal
+        # that holds it is stale the moment it expires, not at the next periodic re-read
+        # (issue 7: "a break-glass grant expired ... stops delivery at once").
+        glass_over = self._glass_until is not None and time.time() >= self._glass_until
+        if not (force or stale or glass_over or self._generation != self.hub.generation):
             return None
         generation = self.hub.generation
-        # sockets of one sign-in share the read (one persona may hold many sockets)
+        # sockets of one sign-in share the read (one persona may hold many sockets); a
+        # re-read for an ended grant must not be answered by a read from before its end
         key = ("principal", self.user_id, self.session_id, generation,
-               int(time.monotonic() // REFRESH_SECONDS))  # fmt: skip
-        row = await self.hub.visible(key, self._read_facts)
+               int(time.monotonic() // REFRESH_SECONDS),
+               self._glass_until if glass_over else None)  # fmt: skip
+        row, glass_until = await self.hub.visible(key, self._read_facts)
         if row is None:
             return FORBIDDEN  # deactivated or gone
         if row["session_ended"]:
             return UNAUTHORIZED  # logged out
         self._row, self._read_at, self._generation = row, time.monotonic(), generation
-        self._principal = principal_from(row, today=date.today())
+        self._glass_until = glass_until
+        # no header rides along a WebSocket: its reads are for the role's default purpose,
+        # which every audit row of the connection carries (ACCESS.md, Purpose of use)
+        purpose = self.authorizer.default_purpose(row["role"])
+        self._principal = principal_from(
+            row, today=date.today(), purpose=PurposeOfUse(purpose) if purpose else None
+        )
         return None
 
-    async def _read_facts(self):
+    async def _read_facts(self) -> tuple[Any, float | None]:
+        """The principal's facts, and when its first open break-glass grant ends."""
         async with self.engine.connect() as conn:
-            return await repos.principal_facts(conn, self.user_id, self.session_id)
+            row = await repos.principal_facts(conn, self.user_id, self.session_id)
+            if row is None or not row["break_glass"]:
+                return row, None
+            until = await access_db.break_glass_until(conn, self.user_id)
+            return row, until.timestamp() if until is not None else None
 
     def rule(self, resource: str):
         """The row rule of `resource` for this connection's principal (cached by policy)."""
@@ -191,6 +211,11 @@ class SocketGate:
                     return await closing(socket.close_code or UNAUTHORIZED)
                 data = _json(message)
                 kind = data.get("type") if data else None
+                if kind == "connection_init" and counted:
+                    # A connection is initialised once. Re-running the checks below would count
+                    # the user twice (a slot lost for good when it closes), start a second
+                    # watchdog and, on graphql-ws, switch the identity of a live connection.
+                    return await closing(TOO_MANY)
                 if kind == "connection_init":
                     code = await socket.authenticate(_token(data.get("payload")), self.key)
                     if code is None and self.per_user[socket.user_id] >= (
@@ -324,6 +349,10 @@ class SocketOperations(SchemaExtension):
             ctx = current_context()
         except LookupError:
             return {}
+        if _is_subscription(self.execution_context):
+            # every delivery leaves a row, even one that carries no PHI: who was told what
+            name = self.execution_context.operation_name or "subscription"
+            ctx.audit.event("subscription_delivery", "Subscription", None, fields=[name[:64]])
         rows = ctx.audit.drain(ctx)
         if rows:
             await audit_db.write(ctx.db, rows)

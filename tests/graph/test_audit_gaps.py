@@ -113,3 +113,47 @@ def test_every_filter_input_field_declares_what_it_reads():
                 for python_name, _, type_name, group in declared(input_cls):
                     assert type_name and group, (input_cls.__name__, python_name)
     assert guarded >= 12
+
+
+async def test_every_websocket_delivery_leaves_a_row_with_its_purpose(servers, token_for, engine):
+    """Even an event that carries no PHI is a disclosure to someone: each delivery is
+    audited, with the role's default purpose of use (no header rides a WebSocket)."""
+    import asyncio
+    import json
+
+    from gql import gql as parse
+
+    from tests.graph.test_subscriptions import _next, session
+
+    async with engine.connect() as conn:
+        start = (await conn.execute(text("SELECT coalesce(max(seq), 0) FROM audit_log"))).scalar()
+        claim = (await conn.execute(text("SELECT id FROM claims LIMIT 1"))).scalar_one()
+    query = parse("subscription { claimStatusChanged { newStatus claim { status } } }")
+    async with session(servers[0], token_for("adjudicator@example.com")) as s:
+        events = s.subscribe(query).__aiter__()
+        first = asyncio.ensure_future(_next(events, 30))
+        await asyncio.sleep(1.0)
+        payload = {"claim_id": str(claim), "old_status": "submitted",
+                   "new_status": "under_review", "version": 1}  # fmt: skip
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO outbox_events (topic, payload) VALUES "
+                    "('claim.status_changed', CAST(:p AS jsonb))"
+                ),
+                {"p": json.dumps(payload)},
+            )
+        event = await first
+        assert event["claimStatusChanged"]["claim"]["status"]
+    async with engine.connect() as conn:
+        rows = (
+            await conn.execute(
+                text(
+                    "SELECT role, purpose_of_use, request_id FROM audit_log WHERE seq > :s "
+                    "AND action = 'subscription_delivery'"
+                ),
+                {"s": start},
+            )
+        ).all()
+    assert [(r.role, r.purpose_of_use) for r in rows] == [("adjudicator", "PAYMENT")]
+    assert rows[0].request_id.startswith("ws-")
