@@ -44,5 +44,8 @@ def make_engine(
         pool_timeout=pool_timeout,
         pool_pre_ping=True,
         pool_recycle=1800,
+        # a statement's bound values (member ids, diagnosis codes, dates) never reach an
+        # exception's message, so no traceback can carry them into a log
+        hide_parameters=True,
         connect_args={"server_settings": server_settings},
     )

@@ -51,22 +51,27 @@ async def lookups(
     service_dates: Iterable[date] = (),
 ) -> Lookups:
     found = Lookups(places=await places(conn))
-    numbers = sorted({n.strip().upper() for n in member_numbers if n and n.strip()})
+    # PostgreSQL text holds no NUL: a value with one names nothing, and is not sent
+    numbers = sorted({n.strip().upper() for n in member_numbers if _sendable(n) and n.strip()})
     if numbers:
         await _families(conn, found, numbers)
     member_ids = [f.subscriber.id for f in found.families.values()]
     if member_ids:
         await _policies(conn, found, member_ids)
-    await _providers(conn, found, sorted(set(provider_ids)), sorted(set(npis)))
+    await _providers(conn, found, sorted(set(provider_ids)), sorted(filter(_sendable, set(npis))))
     if member_ids and found.providers:
         await _on_file(conn, found, member_ids, sorted(set(service_dates)))
-    codes = sorted({c for c in diagnosis_codes if c})
+    codes = sorted({c for c in diagnosis_codes if _sendable(c)})
     if codes:
         result = await conn.execute(
             select(icd10_codes.c.code, icd10_codes.c.billable).where(icd10_codes.c.code.in_(codes))
         )
         found.diagnoses = {code: billable for code, billable in result}
     return found
+
+
+def _sendable(value: str | None) -> bool:
+    return bool(value) and "\x00" not in value
 
 
 async def _families(conn, found: Lookups, numbers: list[str]) -> None:

@@ -11,10 +11,12 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from domain import money
 from domain.eligibility import duplicate_key, facts_for
 from domain.enums import Severity
+from domain.errors import DomainError
 from domain.validation import Draft, DraftLine, Finding, evaluate
 
 
@@ -89,14 +91,10 @@ def _date(value: str, *, row: int, column: str, problems: list[FileProblem]) -> 
 
 def _decimal(value: str, *, row: int, column: str, problems: list[FileProblem]) -> Decimal | None:
     try:
-        amount = Decimal(value.strip())
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite():
-        problems.append(FileProblem(row, f"Row {row}: {column} must be an amount like 125.00.",
-                                    column))  # fmt: skip
+        return money.number(value, field=column)
+    except DomainError as exc:  # an exponent (1E+30), NaN, or beyond numeric(12,2)
+        problems.append(FileProblem(row, f"Row {row}: {column}: {exc}", column))
         return None
-    return amount
 
 
 def _int(value: str, *, row: int, column: str, problems: list[FileProblem]) -> int | None:
@@ -108,16 +106,20 @@ def _int(value: str, *, row: int, column: str, problems: list[FileProblem]) -> i
 
 
 def decode(content: bytes) -> str | None:
-    """The file as text, or None when it is not text (a binary file)."""
-    if b"\x00" in content[:8192]:
+    """The file as text, or None when it is not text (a binary file). A stray NUL in a text
+    file is a problem of its row (parse_csv), not of the file."""
+    sample = content[:8192]
+    if sample.count(b"\x00") > max(1, len(sample) // 100):  # UTF-16, padding, binary
         return None
     try:
-        return content.decode("utf-8-sig")
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        try:
-            return content.decode("latin-1") if _mostly_printable(content) else None
-        except UnicodeDecodeError:  # pragma: no cover - latin-1 decodes every byte
+        return content.decode("latin-1") if _mostly_printable(content) else None
+    if b"\x00" in sample:  # a NUL among other control bytes: binary after all
+        control = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\r\n")
+        if control > 0.05 * len(text[:8192]):
             return None
+    return text
 
 
 def _mostly_printable(content: bytes) -> bool:
@@ -155,6 +157,11 @@ def parse_csv(text: str) -> Parsed:
                                                f"the header has {len(names)}.", "row"))  # fmt: skip
             continue
         record = dict(zip(names, cells, strict=True))
+        nul = next((name for name, cell in record.items() if "\x00" in cell), None)
+        if nul is not None:  # PostgreSQL stores no NUL in text: the row cannot be looked up
+            parsed.problems.append(FileProblem(number, f"Row {number}: {nul} holds a NUL "
+                                               "character.", nul))  # fmt: skip
+            continue
         groups.setdefault(record["claim_id"].strip() or f"row-{number}", []).append(
             (number, record)
         )

@@ -22,6 +22,7 @@ from domain.enrolment import child_covered
 from domain.enums import Severity
 from domain.errors import DomainError
 from domain.identifiers import is_valid_npi
+from domain.money import MAX_AMOUNT
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,8 +238,17 @@ def _amount_valid(draft: Draft, facts: Facts, cond) -> Iterable[Problem]:
         amount = line.charge_amount
         if not amount.is_finite() or amount <= 0:
             yield "The charge must be a positive amount.", f"lines[{i}].chargeAmount"
+        elif amount > MAX_AMOUNT:  # before quantize, which cannot hold 1E+30 to the cent
+            yield f"The charge is too large (at most {MAX_AMOUNT}).", f"lines[{i}].chargeAmount"
         elif amount != amount.quantize(_CENTS):
             yield "The charge has at most two decimal places.", f"lines[{i}].chargeAmount"
+    total = Decimal("0.00")
+    for i, line in enumerate(draft.lines):
+        total += line.charge_amount if line.charge_amount.is_finite() else 0
+        if total > MAX_AMOUNT:  # the claim's billed amount is numeric(12,2) too
+            yield (f"The charges add up to more than {MAX_AMOUNT} at this line.",
+                   f"lines[{i}].chargeAmount")  # fmt: skip
+            break
 
 
 @check("amount_review_threshold")

@@ -29,6 +29,7 @@ from graph.context import Context, enter, leave
 from graph.cost import took_too_long
 from graph.errors import error_body
 from graph.idempotency import run_once
+from graph.inputs import CodedAnswers
 from graph.loaders import UserByIdLoader
 from graph.logs import RequestTimer
 from graph.oidc import Jwks, unverified_issuer, verify_external
@@ -43,7 +44,7 @@ from policies.engine import Authorizer
 log = logging.getLogger("claimgraph.app")
 
 
-class _GraphQL(GraphQL):
+class _GraphQL(CodedAnswers, GraphQL):  # every refusal leaves as coded JSON
     async def get_context(self, request: Request, response: Any) -> Context | None:
         socket = getattr(request.state, "socket", None)
         if socket is not None:  # a WebSocket: each event gets its own context

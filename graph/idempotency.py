@@ -47,8 +47,8 @@ def _replay(body: bytes):
 def _is_mutation(operations: dict) -> bool:
     try:
         document = parse(operations.get("query") or "")
-    except (GraphQLError, TypeError):
-        return False  # GraphQL itself reports the syntax error
+    except (GraphQLError, TypeError, RecursionError):
+        return False  # GraphQL itself reports the syntax error (or the depth)
     operation = get_operation_ast(document, operations.get("operationName"))
     return operation is not None and operation.operation is OperationType.MUTATION
 
@@ -71,8 +71,8 @@ async def _fingerprint(scope, body: bytes) -> str | None:
         else:
             operations = json.loads(body or b"{}")
             canonical = operations
-    except (ValueError, TypeError):
-        return None  # malformed: GraphQL answers it, nothing is stored
+    except (ValueError, TypeError, RecursionError):
+        return None  # malformed or nested too deeply: GraphQL answers it, nothing is stored
     if not isinstance(operations, dict) or not _is_mutation(operations):
         return None
     return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()

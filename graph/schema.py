@@ -24,6 +24,7 @@ from graph.config import Settings
 from graph.cost import TOO_SLOW, QueryBudget, directive_limits, took_too_long
 from graph.errors import ApiError, Forbidden
 from graph.exposure import Exposure
+from graph.inputs import SCALAR_OVERRIDES, InputGuard
 from graph.queries import Mutation, Query
 from graph.search import guard_searches
 from graph.subscriptions.api import Subscription
@@ -164,9 +165,11 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         mutation=limits.gate(_gate_mutations(Mutation)),
         subscription=Subscription,
         config=StrawberryConfig(disable_field_suggestions=True),
+        scalar_overrides=SCALAR_OVERRIDES,  # amounts within numeric(12,2), no exponents
         extensions=[
             SocketOperations,  # first in, last out: around the audit trail
             Exposure,  # introspection only for the roles the policy lets in
+            InputGuard,  # codes the client's errors before StableErrors shapes the rest
             StableErrors,
             AuditTrail,
             lambda: ParserCache(maxsize=256),

@@ -124,3 +124,25 @@ def test_rows_that_are_not_csv_become_a_problem_not_a_crash():
     huge = _file("A,MBR-1,1980-02-03,," + "x" * 200_000 + ",2026-11-01,11,J06.9,99213,,1,1.00,1")
     [problem] = parse_csv(huge).problems
     assert problem.row == 2 and problem.field == "row" and "not valid CSV" in problem.message
+
+
+def test_amounts_out_of_range_and_nul_bytes_are_problems_of_their_rows():
+    # numeric(12,2) holds at most 9999999999.99; 1E+30 once crashed the rules (quantize)
+    parsed = parse_csv(_file(
+        "A,MBR-1,1980-02-03,,1234567893,2026-11-01,11,J06.9,99213,,1,1E+30,1",
+        "B,MBR-1,1980-02-03,,1234567893,2026-11-01,11,J06.9,99213,,1,1e400,1",
+        "C,MBR-1,1980-02-03,,1234567893,2026-11-01,11,J06.9,99213,,1,99999999999.99,1",
+        "D,MBR-1,1980-02-03,,1234567893,2026-11-01,11,J06.9,992\x0013,,1,10.00,1",
+        "E,MBR-1,1980-02-03,,1234567893,2026-11-01,11,J06.9,99213,,1,9999999999.99,1",
+        "E,MBR-1,1980-02-03,,1234567893,2026-11-01,11,J06.9,87880,,1,9999999999.99,1",
+    ))  # fmt: skip
+    assert [(p.row, p.field) for p in parsed.problems] == [
+        (5, "procedure_code"), (2, "charge_amount"), (3, "charge_amount"), (4, "charge_amount"),
+    ]  # fmt: skip
+    [claim] = parsed.claims  # E: each line fits, together they do not
+    located = evaluate_claims(parsed.claims, DEFAULT_RULES, Lookups(), today=TODAY,
+                              provider_for=lambda npi: None)  # fmt: skip
+    assert (7, "charge_amount") in {(x.row, x.finding.field) for x in located}
+    # a NUL in a text file is the row's problem; NULs among control bytes are a binary file
+    assert decode(b"claim_id\n" + b"x" * 200 + b"\x00\n") is not None
+    assert decode(b"\x00\x01\x02PK\x03\x04") is None

@@ -141,3 +141,23 @@ def test_sensitive_diagnoses():
     assert triage.is_sensitive(["F32.1"]) and triage.is_sensitive(["J06.9", "F10.20"])
     assert triage.is_sensitive(["Z30.011"])
     assert not triage.is_sensitive(["J06.9", "E11.9"])
+
+
+@pytest.mark.parametrize("written", ["1E+30", "1e400", "NaN", "-Infinity", "0x10", "1_000",
+                                     "99999999999.99", "-10000000000", "1" * 41, ""])  # fmt: skip
+def test_an_amount_is_digits_within_numeric_12_2(written):
+    from domain.errors import DomainError
+    from domain.money import number
+
+    with pytest.raises(DomainError) as refused:
+        number(written, field="chargeAmount")
+    assert refused.value.field == "chargeAmount"
+
+
+def test_an_amount_as_written_is_kept_exactly():
+    from decimal import Decimal
+
+    from domain.money import number
+
+    assert number(" 9999999999.99 ", field="x") == Decimal("9999999999.99")
+    assert number("-3", field="x") == Decimal("-3") and number(".5", field="x") == Decimal("0.5")
