@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json
 from uuid import UUID
 
 import pytest
 from sqlalchemy import text
 
 from tests.graph.test_subscriptions import _next, session
+from tests.graph.test_subscriptions_access import _event
 
 PERSONAS = [
     "member@example.com", "adult.child@example.com", "provider@example.com",
@@ -134,21 +134,6 @@ async def test_sensitive_claims_over_http_match_the_contract(
     assert found == expected, "lookups"
 
 
-async def _event(engine, claim_id) -> int:
-    payload = {"claim_id": str(claim_id), "old_status": "submitted",
-               "new_status": "under_review", "version": 1}  # fmt: skip
-    async with engine.begin() as conn:
-        return (
-            await conn.execute(
-                text(
-                    "INSERT INTO outbox_events (topic, payload) VALUES ('claim.status_changed', "
-                    "CAST(:p AS jsonb)) RETURNING seq"
-                ),
-                {"p": json.dumps(payload)},
-            )
-        ).scalar_one()
-
-
 async def test_sensitive_claims_over_subscriptions_match_the_contract(
     gql, servers, token_for, engine, users, sensitive
 ):
@@ -199,9 +184,9 @@ async def test_sensitive_claims_over_subscriptions_match_the_contract(
     unfenced = [asyncio.ensure_future(follow(p, readiness[p])) for p in PERSONAS if not fences[p]]
     await asyncio.wait_for(asyncio.gather(*(e.wait() for e in readiness.values())), 30)
     for claim_id in sorted(sensitive):
-        await _event(engine, claim_id)
+        await _event(engine, claim_id, "under_review")
     for fence in sorted({f for f in fences.values() if f}):
-        await _event(engine, fence)
+        await _event(engine, fence, "under_review")
     await asyncio.wait_for(asyncio.gather(*fenced), 120)
     others_done.set()
     await asyncio.wait_for(asyncio.gather(*unfenced), 30)

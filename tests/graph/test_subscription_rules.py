@@ -219,25 +219,12 @@ async def test_an_expiring_token_closes_the_socket_with_4401(servers, users):
 
 
 async def test_the_uploader_follows_a_validation_run_to_its_end(servers, token_for, engine):
-    from tests.graph.test_validation_runs import HEADER, START
 
     provider = token_for("provider@example.com")
     async with engine.connect() as conn:
         start = (await conn.execute(text("SELECT max(seq) FROM outbox_events"))).scalar_one()
-    import httpx
 
-    content = (HEADER + "\nA,MBR-99999999,1980-01-01,,1234567893,2026-01-05,11,J06.9,"
-               "99213,,1,100.00,1\n").encode()  # fmt: skip
-    async with httpx.AsyncClient(timeout=30) as c:
-        answer = await c.post(
-            f"{servers[1]}/graphql",
-            data={"operations": json.dumps({"query": START,
-                                            "variables": {"file": None, "format": "CSV"}}),
-                  "map": json.dumps({"0": ["variables.file"]})},
-            files={"0": ("b.csv", content, "text/csv")},
-            headers={"Authorization": f"Bearer {provider}", "GraphQL-Require-Preflight": "1"},
-        )  # fmt: skip
-    run_id = answer.json()["data"]["startValidationRun"]["run"]["id"]
+    run_id = await start_small_run(servers[1], provider)
     progress = __import__("gql").gql(
         "subscription($r: ID!, $a: String) { validationRunProgress(runId: $r, after: $a) "
         "{ cursor run { status progress errorCount } } }"
@@ -348,3 +335,23 @@ async def test_phi_pushed_is_audited_like_a_read(servers, token_for, engine):
             "AND a.resource_type = 'Claim' AND a.resource_id = :c AND a.request_id LIKE 'ws-%' "
             "ORDER BY a.seq DESC LIMIT 1"), {"c": str(claim)})).one()  # fmt: skip
     assert "diagnosis_codes" in row.fields and row.role == "member"
+
+
+async def start_small_run(base: str, token: str) -> str:
+    """A one-line billing file uploaded as a validation run (its global id)."""
+    import httpx
+
+    from tests.graph.test_validation_runs import HEADER, START
+
+    content = (HEADER + "\nA,MBR-99999999,1980-01-01,,1234567893,2026-01-05,11,J06.9,"
+               "99213,,1,100.00,1\n").encode()  # fmt: skip
+    async with httpx.AsyncClient(timeout=30) as c:
+        answer = await c.post(
+            f"{base}/graphql",
+            data={"operations": json.dumps({"query": START,
+                                            "variables": {"file": None, "format": "CSV"}}),
+                  "map": json.dumps({"0": ["variables.file"]})},
+            files={"0": ("b.csv", content, "text/csv")},
+            headers={"Authorization": f"Bearer {token}", "GraphQL-Require-Preflight": "1"},
+        )  # fmt: skip
+    return answer.json()["data"]["startValidationRun"]["run"]["id"]

@@ -19,7 +19,6 @@ import time
 import uuid
 from datetime import date
 
-import httpx
 import pytest
 import websockets
 from gql import gql as parse
@@ -412,23 +411,11 @@ async def test_another_employers_feeds_are_not_found(servers, token_for, users, 
 async def test_a_validation_run_replays_in_order_to_its_owner_on_the_legacy_protocol(
     servers, token_for, engine
 ):
-    from tests.graph.test_validation_runs import HEADER
-    from tests.graph.test_validation_runs import START as START_RUN
+    from tests.graph.test_subscription_rules import start_small_run
 
     provider = token_for(PROVIDER)
     start = await _newest(engine)
-    content = (HEADER + "\nA,MBR-99999999,1980-01-01,,1234567893,2026-01-05,11,J06.9,"
-               "99213,,1,100.00,1\n").encode()  # fmt: skip
-    async with httpx.AsyncClient(timeout=30) as c:
-        answer = await c.post(
-            f"{servers[1]}/graphql",
-            data={"operations": json.dumps({"query": START_RUN,
-                                            "variables": {"file": None, "format": "CSV"}}),
-                  "map": json.dumps({"0": ["variables.file"]})},
-            files={"0": ("b.csv", content, "text/csv")},
-            headers={"Authorization": f"Bearer {provider}", "GraphQL-Require-Preflight": "1"},
-        )  # fmt: skip
-    run_id = answer.json()["data"]["startValidationRun"]["run"]["id"]
+    run_id = await start_small_run(servers[1], provider)
     progress = parse(
         "subscription($r: ID!, $a: String) { validationRunProgress(runId: $r, after: $a) "
         "{ cursor run { id status progress } } }"
