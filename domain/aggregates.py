@@ -151,7 +151,10 @@ def protect(
         solved = _solved(lines, hidden)
         if not solved:
             return frozenset(hidden)
-        complement = _complement([ln for ln in lines if solved[0] in _members(ln)], value, hidden)
+        # a complement in one of the solved value's own lines, else anywhere in the table
+        # (its lines may be withheld whole and still solve it through a chain of others)
+        own = [ln for ln in lines if solved[0] in _members(ln)]
+        complement = _complement(own, value, hidden) or _complement(lines, value, hidden)
         if complement is None:  # cannot happen: a fully withheld table solves nothing
             raise AssertionError("no complement left for a solvable cell")
         hidden.add(complement)

@@ -241,3 +241,13 @@ def test_a_month_depends_on_its_own_row_only(row):
     assert release_month(Month(2026, 1), dict(reversed(figures.items()))) == first
     published = [c.claim_count for c in first.cells if not c.suppressed]
     assert all(n == 0 or n >= SMALL_CELL for n in published)
+
+
+def test_a_cell_solved_through_withheld_lines_gets_a_complement_elsewhere():
+    """Every non-zero cell of this table is small and withheld, and so are the totals of
+    the lines it lies in; elimination over the other lines still solved one of them until a
+    complement is taken from anywhere in the table (found by the property test above)."""
+    table = [[0, 1, 1], [0, 10, 0], [9, 0, 2]]
+    hidden = protect(table, row_totals=True, column_totals=True)
+    assert not _solved(_lines(3, 3, row_totals=True, column_totals=True), set(hidden))
+    assert {(0, 1), (0, 2), (1, 1), (2, 0), (2, 2)} <= hidden
