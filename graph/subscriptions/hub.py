@@ -199,15 +199,20 @@ class Hub:
         while True:
             try:
                 async with self.engine.connect() as conn:
-                    raw = await conn.get_raw_connection()
-                    driver = raw.driver_connection
-                    await driver.execute("SET application_name = 'claimgraph-listener'")
-                    await outbox.listen(driver, lambda *_: self._wake.set())
-                    self._wake.set()  # catch up on whatever came while we were away
-                    delay = 0.5
-                    while not driver.is_closed():
-                        await asyncio.sleep(1.0)
-                        await driver.execute("SELECT 1")  # notices a dead socket
+                    try:
+                        raw = await conn.get_raw_connection()
+                        driver = raw.driver_connection
+                        await driver.execute("SET application_name = 'claimgraph-listener'")
+                        await outbox.listen(driver, lambda *_: self._wake.set())
+                        self._wake.set()  # catch up on whatever came while we were away
+                        delay = 0.5
+                        while not driver.is_closed():
+                            await asyncio.sleep(1.0)
+                            await driver.execute("SELECT 1")  # notices a dead socket
+                    finally:
+                        # never back into the pool: it still listens and carries the
+                        # listener's name, which a request's connection must not
+                        await conn.invalidate()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - keep listening whatever happened
