@@ -8,24 +8,22 @@ from dataclasses import dataclass, field
 from domain.enums import Role
 
 
-def _int(name: str, default: int) -> int:
+def _number(name: str, default, cast, kind: str):
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        return cast(raw)
     except ValueError as exc:
-        raise SystemExit(f"{name} must be an integer, got {raw!r}") from exc
+        raise SystemExit(f"{name} must be {kind}, got {raw!r}") from exc
+
+
+def _int(name: str, default: int) -> int:
+    return _number(name, default, int, "an integer")
 
 
 def _float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise SystemExit(f"{name} must be a number, got {raw!r}") from exc
+    return _number(name, default, float, "a number")
 
 
 # Staff read queues and reports across many members, so their operations may cost more.
@@ -169,7 +167,6 @@ def _flag(name: str, default: bool) -> bool:
 
 def _roles(name: str, default: str) -> tuple[str, ...]:
     """A comma-separated list of role names, or "*" for every role."""
-    from domain.enums import Role
 
     raw = os.environ.get(name)
     names = tuple(r.strip().lower() for r in (default if raw is None else raw).split(","))

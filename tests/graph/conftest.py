@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -48,3 +49,18 @@ def servers(db_url):
     for process, _ in started:
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextlib.asynccontextmanager
+async def app_with(db_url, **settings):
+    """An in-process app of its own with these settings, and a client for it."""
+    from graph.app import create_app
+    from graph.config import Settings
+
+    app = create_app(db_url, settings=Settings(**settings))
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client
+    finally:
+        await app.state.engine.dispose()

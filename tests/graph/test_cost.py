@@ -6,7 +6,6 @@ import asyncio
 import time
 from contextlib import asynccontextmanager
 
-import httpx
 import pytest
 from graphql import parse
 from sqlalchemy import event, text
@@ -15,6 +14,7 @@ from bench.operations import OPERATIONS
 from graph.config import Settings
 from graph.cost import operation_cost
 from graph.schema import build_schema
+from tests.graph.conftest import app_with
 
 _ONE = """providers(first: 100) { edges { node { claims(first: 100) { edges { node {
     member { claims(first: 100) { edges { node { id claimNumber } } } } } } } } } }"""
@@ -159,19 +159,6 @@ async def test_too_many_directives_in_one_operation_are_refused(gql):
 
 
 @asynccontextmanager
-async def _app_with(db_url, **settings):
-    from graph.app import create_app
-
-    app = create_app(db_url, settings=Settings(**settings))
-    try:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
-    finally:
-        await app.state.engine.dispose()
-
-
-@asynccontextmanager
 async def _claims_locked(engine):
     """Another session holds the claims table (as a long migration would)."""
     async with engine.connect() as conn:
@@ -194,7 +181,7 @@ async def _claims(client, token) -> tuple[dict, float]:
 
 async def test_a_lock_wait_ends_with_a_coded_error(db_url, engine, token_for):
     token = token_for("admin@example.com")
-    async with _app_with(db_url, db_lock_timeout_ms=300, db_statement_timeout_ms=5000) as client:
+    async with app_with(db_url, db_lock_timeout_ms=300, db_statement_timeout_ms=5000) as client:
         async with _claims_locked(engine):
             body, elapsed = await asyncio.wait_for(_claims(client, token), 10)
         print(f"lock timeout answered in {elapsed:.2f} s")
@@ -208,7 +195,7 @@ async def test_a_lock_wait_ends_with_a_coded_error(db_url, engine, token_for):
 
 async def test_a_slow_statement_is_stopped_by_the_statement_timeout(db_url, engine, token_for):
     token = token_for("admin@example.com")
-    async with _app_with(db_url, db_lock_timeout_ms=0, db_statement_timeout_ms=400) as client:
+    async with app_with(db_url, db_lock_timeout_ms=0, db_statement_timeout_ms=400) as client:
         async with _claims_locked(engine):
             body, elapsed = await asyncio.wait_for(_claims(client, token), 10)
         codes = {e["extensions"]["code"] for e in body["errors"]}
@@ -218,7 +205,7 @@ async def test_a_slow_statement_is_stopped_by_the_statement_timeout(db_url, engi
 
 async def test_the_request_deadline_answers_for_a_stuck_request(db_url, engine, token_for):
     token = token_for("admin@example.com")
-    async with _app_with(db_url, db_lock_timeout_ms=0, db_statement_timeout_ms=0,
+    async with app_with(db_url, db_lock_timeout_ms=0, db_statement_timeout_ms=0,
                          request_deadline_seconds=0.5) as client:  # fmt: skip
         async with _claims_locked(engine):
             body, elapsed = await asyncio.wait_for(_claims(client, token), 10)
@@ -233,7 +220,7 @@ async def test_the_request_deadline_answers_for_a_stuck_request(db_url, engine, 
 
 async def test_a_sign_in_check_held_by_a_lock_answers_503(db_url, engine, token_for):
     token = token_for("admin@example.com")
-    async with _app_with(db_url, db_lock_timeout_ms=300) as client:
+    async with app_with(db_url, db_lock_timeout_ms=300) as client:
         async with engine.connect() as conn:
             await conn.execute(text("LOCK TABLE users IN ACCESS EXCLUSIVE MODE"))
             try:

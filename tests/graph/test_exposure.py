@@ -7,10 +7,10 @@ from __future__ import annotations
 import contextlib
 import json
 
-import httpx
 import pytest
 
 from graph.config import Settings
+from tests.graph.conftest import app_with
 
 TYPENAME = "{ __typename }"
 SCHEMA = "{ __schema { queryType { name } types { name } } }"
@@ -22,20 +22,6 @@ OUTSIDE = (
     "employer@example.com",
     "regulator@example.com",
 )
-
-
-@contextlib.asynccontextmanager
-async def _served(db_url, **settings):
-    """An app of its own with these settings, and a client for it."""
-    from graph.app import create_app
-
-    app = create_app(db_url, settings=Settings(**settings))
-    try:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
-            yield c
-    finally:
-        await app.state.engine.dispose()
 
 
 def _auth(token_for, who: str = "member@example.com") -> dict:
@@ -63,7 +49,7 @@ async def test_get_is_refused_and_the_endpoint_serves_no_html(client, token_for,
 
 
 async def test_get_queries_when_a_setting_turns_them_on(db_url, token_for):
-    async with _served(db_url, allow_get_queries=True) as c:
+    async with app_with(db_url, allow_get_queries=True) as c:
         ok = await c.get("/graphql", params={"query": TYPENAME}, headers=_auth(token_for))
         assert ok.json() == {"data": {"__typename": "Query"}}
         anonymous = await c.get("/graphql", params={"query": TYPENAME})
@@ -81,7 +67,7 @@ async def test_get_queries_when_a_setting_turns_them_on(db_url, token_for):
 
 async def test_the_console_is_off_unless_turned_on_and_lives_on_its_own_path(client, db_url):
     assert (await client.get("/console")).status_code == 404
-    async with _served(db_url, console_enabled=True) as c:
+    async with app_with(db_url, console_enabled=True) as c:
         page = await c.get("/console")
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         assert "graphiql" in page.text.lower()
@@ -149,7 +135,7 @@ async def test_json_bodies_are_capped_announced_or_streamed(db_url, token_for, c
         for i in range(0, len(data), 256):
             yield data[i : i + 256]
 
-    async with _served(db_url, max_json_body_bytes=1024) as c:
+    async with app_with(db_url, max_json_body_bytes=1024) as c:
         headers = {"Content-Type": "application/json", **_auth(token_for)}
         ok = await c.post("/graphql", content=small, headers=headers)
         assert ok.json() == {"data": {"__typename": "Query"}}
@@ -201,7 +187,7 @@ async def test_a_streamed_upload_past_its_limit_is_cut_off(db_url, token_for):
             sent += 65536
         yield f"\r\n--{boundary}--\r\n".encode()
 
-    async with _served(db_url, **settings) as c:
+    async with app_with(db_url, **settings) as c:
         response = await c.post(
             "/graphql",
             content=body(),
@@ -276,10 +262,10 @@ async def test_typename_is_no_introspection(gql, who):
 
 async def test_the_setting_widens_or_closes_introspection(db_url, token_for):
     query = {"query": SCHEMA}
-    async with _served(db_url, introspection_roles=("*",)) as c:
+    async with app_with(db_url, introspection_roles=("*",)) as c:
         member = await c.post("/graphql", json=query, headers=_auth(token_for))
         assert member.json()["data"]["__schema"]["queryType"] == {"name": "Query"}
-    async with _served(db_url, introspection_roles=()) as c:
+    async with app_with(db_url, introspection_roles=()) as c:
         admin = await c.post("/graphql", json=query, headers=_auth(token_for, STAFF[0]))
         assert _code(admin) == "FORBIDDEN" and admin.json()["data"] is None
 

@@ -13,16 +13,9 @@ import httpx
 import pytest
 
 from tests.graph.conftest import start_server
+from tests.graph.test_exposure import OUTSIDE, STAFF
 
 HEADERS = {"User-Agent": "graphql-cop/1.14"}
-STAFF = ("admin@example.com", "adjudicator@example.com", "auditor@example.com")
-OUTSIDE = (
-    "member@example.com",
-    "adult.child@example.com",
-    "provider@example.com",
-    "employer@example.com",
-    "regulator@example.com",
-)
 _OPENED_BY_SETTINGS = ("INTROSPECTION_ROLES", "CONSOLE_ENABLED", "ALLOW_GET_QUERIES")
 
 
