@@ -146,9 +146,13 @@ class _Pricer:
             if isinstance(given.value, IntValueNode):
                 size = int(given.value.value)
             elif isinstance(given.value, VariableNode):
-                value = self.variables.get(given.value.name.value)
-                if isinstance(value, int) and not isinstance(value, bool):
-                    size = value
+                name = given.value.name.value
+                if name in self.variables:
+                    value = self.variables[name]
+                    # graphql-core coerces 100.0 (and more) to an Int: anything but a plain
+                    # int is priced as the largest page, never as the default
+                    plain = isinstance(value, int) and not isinstance(value, bool)
+                    size = value if plain else self.max_page
         return min(max(size, 0), self.max_page)  # a larger page is refused anyway
 
     def _included(self, node) -> bool:

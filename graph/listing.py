@@ -63,7 +63,9 @@ class Listing:
         self.order = tuple(order)
         self.label = label
         self.reads = [COLUMN_READS[(resource, o.column)] for o in self.order]
-        self.key = ",".join(f"{o.column}:{'d' if o.descending else 'a'}" for o in self.order)
+        # the list is part of the key: a cursor of one list is no position in another
+        order_key = ",".join(f"{o.column}:{'d' if o.descending else 'a'}" for o in self.order)
+        self.key = f"{resource}|{order_key}"
         self._parsers = [_parser(self.table.c[o.column]) for o in self.order] + [UUID]
         self._narrower: dict[tuple[Order, ...], Listing] = {self.order: self}
 

@@ -44,7 +44,7 @@ COLUMN_READS: dict[tuple[str, str], tuple[str, str]] = {
     ("provider", "npi"): ("Provider", "public"),
     ("credential", "created_at"): ("Credential", "business"),
     ("contract", "contract_number"): ("Contract", "business"),
-    ("employer", "company_name"): ("Employer", "public"),
+    ("employer", "company_name"): ("Employer", "employer_name"),
     ("break_glass_grant", "opened_at"): ("BreakGlassGrant", "business"),
     ("validation_rule", "position"): ("ValidationRule", "business"),
     ("validation_run", "created_at"): ("ValidationRun", "business"),

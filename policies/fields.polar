@@ -59,6 +59,23 @@ field_access(actor: User, _v: FieldView, group, "visible") if
 field_access(actor: User, _v: FieldView, group, "mask:remove") if
     deidentified_group(group) and actor.role = "regulator";
 
+# --- employers ------------------------------------------------------------------------
+
+# An employer's name goes to whoever reads the row (a member sees their employer's name),
+# its contacts, street, group number and ZIP to whoever reads its business fields. Safe
+# Harbor counts an individual's employer among the identifiers to remove: regulators get
+# none of them, and the ZIP to 3 digits.
+field_access(actor: User, v: FieldView, "employer_name", "visible") if
+    v.type = "Employer" and not actor.role = "regulator";
+field_access(actor: User, v: FieldView, group, "visible") if
+    v.type = "Employer" and group in ["employer_identifier", "employer_zip"] and
+    not actor.role = "member" and not actor.role = "regulator";
+field_access(actor: User, v: FieldView, group, "mask:remove") if
+    actor.role = "regulator" and v.type = "Employer" and
+    group in ["employer_name", "employer_identifier"];
+field_access(actor: User, v: FieldView, "employer_zip", "mask:zip3") if
+    actor.role = "regulator" and v.type = "Employer";
+
 # --- people: members and dependents ---------------------------------------------------
 
 person(v: FieldView) if v.type = "Member";

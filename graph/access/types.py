@@ -30,15 +30,18 @@ class BreakGlassGrant(Node):
     expires_at = classified("expires_at", BUSINESS, "business", datetime)
     reviewed_at = classified("reviewed_at", BUSINESS, "business", datetime)
     review_note = classified("review_note", BUSINESS, "business", str)
+    active = classified(
+        "expires_at",
+        BUSINESS,
+        "business",
+        bool,
+        description="Whether the grant still lifts restrictions now.",
+        render=lambda expires, row: datetime.now(expires.tzinfo) < expires,
+    )
 
     @staticmethod
     def field_view(principal, row, today) -> FieldView:
         return FieldView(type="BreakGlassGrant")
-
-    @strawberry.field(description="Whether the grant still lifts restrictions now.")
-    def active(self) -> bool:
-        expires = self._row["expires_at"]
-        return datetime.now(expires.tzinfo) < expires
 
     @strawberry.field(description="The user who opened it (by email).")
     async def opened_by(self, info: Info) -> str | None:

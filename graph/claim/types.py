@@ -171,15 +171,22 @@ class Appeal(Node):
     due_at = classified("due_at", BUSINESS, "record_date", datetime)
     decision_date = classified("decision_date", BUSINESS, "record_date", datetime)
     decision_reason = classified("decision_reason", PHI, "narrative", str)
+    # derived from the due date, so read through the same rule: whoever may not read the date
+    # may not learn it from the flag either (it dates the filing to the day)
+    overdue = classified(
+        "due_at",
+        BUSINESS,
+        "record_date",
+        bool,
+        description="Still open after its due date (29 CFR 2560.503-1(i)).",
+        render=lambda due, row: (
+            row["status"] in OPEN_APPEAL_STATUSES and datetime.now(due.tzinfo) > due
+        ),
+    )
 
     @staticmethod
     def field_view(principal, row, today) -> FieldView:
         return FieldView(type="Appeal")
-
-    @strawberry.field(description="Still open after its due date (29 CFR 2560.503-1(i)).")
-    def overdue(self) -> bool:
-        due = self._row["due_at"]
-        return self._row["status"] in OPEN_APPEAL_STATUSES and datetime.now(due.tzinfo) > due
 
     @strawberry.field
     async def claim(self, info: Info) -> Claim | None:

@@ -30,22 +30,28 @@ def _business(column: str, python_type=str):
     return classified(column, BUSINESS, "business", python_type)
 
 
+def _identifying(column: str):
+    return classified(column, BUSINESS, "employer_identifier", str)
+
+
 @strawberry.type(description="An employer that offers the plan to its employees.")
 class Employer(Node):
-    company_name = classified("company_name", PUBLIC, "public", str)
+    # what identifies the employer (Safe Harbor counts an individual's employer among the
+    # identifiers to remove): its name, contacts, street, ZIP and group number
+    company_name = classified("company_name", PUBLIC, "employer_name", str)
     industry = _business("industry")
     employee_count = _business("employee_count", int)
-    primary_contact_name = _business("primary_contact_name")
-    primary_contact_email = _business("primary_contact_email")
-    primary_contact_phone = _business("primary_contact_phone")
-    address_line1 = _business("address_line1")
-    address_line2 = _business("address_line2")
-    city = _business("city")
+    primary_contact_name = _identifying("primary_contact_name")
+    primary_contact_email = _identifying("primary_contact_email")
+    primary_contact_phone = _identifying("primary_contact_phone")
+    address_line1 = _identifying("address_line1")
+    address_line2 = _identifying("address_line2")
+    city = _identifying("city")
     state = _business("state")
-    zip_code = _business("zip_code")
+    zip_code = classified("zip_code", BUSINESS, "employer_zip", str)
     billing_cycle = _business("billing_cycle", enums.BillingCycle)
     payment_method = _business("payment_method", enums.EmployerPaymentMethod)
-    group_number = _business("group_number")
+    group_number = _identifying("group_number")
     contract_start_date = _business("contract_start_date", date)
     contract_end_date = _business("contract_end_date", date)
     status = _business("status", enums.EmployerStatus)

@@ -82,6 +82,10 @@ async def test_page_sizes_come_from_variables_and_defaults(gql):
     assert "errors" not in await gql(query, {"n": 20}, as_="member@example.com")
     error = _error(await gql(query, {"n": 100}, as_="member@example.com"))
     assert error["extensions"]["cost"] == 2 + 100 * (1 + 4 * 10 + 21)  # me, member; per claim
+    # graphql-core takes 100.0 as the Int 100: it must not be priced as the default page
+    # (an outside probe read 200 claims under a 5,000-row budget that way)
+    as_float = _error(await gql(query, {"n": 100.0}, as_="member@example.com"))
+    assert as_float["extensions"]["cost"] == error["extensions"]["cost"]
     schema = build_schema()._schema
     defaulted = "query($n: Int = 7) { claims(first: $n) { edges { node { id } } } }"
     assert operation_cost(schema, parse(defaulted)) == 7

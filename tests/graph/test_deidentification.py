@@ -126,6 +126,13 @@ async def family(engine):
             .mappings()
             .all()
         )
+        # an individual's employer is among the identifiers Safe Harbor removes
+        employer = (
+            (await conn.execute(text("SELECT * FROM employers WHERE id = :e"),
+                                {"e": member["employer_id"]}))
+            .mappings()
+            .one()
+        )  # fmt: skip
         others = {}
         for table in ("appeals", "payments"):
             sql = f"SELECT id, {table[:-1]}_number AS number FROM {table} WHERE claim_id = ANY(:c)"
@@ -144,6 +151,12 @@ async def family(engine):
         if p.get("ssn"):
             digits = re.sub(r"\D", "", p["ssn"])
             values |= {p["ssn"], digits, f"{digits[:3]}-{digits[3:5]}-{digits[5:]}"}
+    values |= {
+        str(employer[c])
+        for c in ("company_name", "primary_contact_name", "primary_contact_email",
+                  "primary_contact_phone", "address_line1", "group_number", "zip_code")
+        if employer[c]
+    }  # fmt: skip
     values |= {p["policy_number"] for p in pols} | {c["claim_number"] for c in cls}
     values |= {r.number for rows in others.values() for r in rows if r.number}
     dates = {str(p["date_of_birth"]) for p in people} | {str(c["service_date"]) for c in cls}
@@ -224,6 +237,16 @@ def _ids(body: dict) -> dict[str, set[str]]:
     return out
 
 
+def _objects(value, typename: str) -> list[dict]:
+    """Every object of this GraphQL type in a response."""
+    if isinstance(value, dict):
+        found = [value] if value.get("__typename") == typename else []
+        return found + [o for v in value.values() for o in _objects(v, typename)]
+    if isinstance(value, list):
+        return [o for v in value for o in _objects(v, typename)]
+    return []
+
+
 def _db_id(global_id: str) -> UUID:
     return UUID(_decoded(global_id).split(":", 1)[1])
 
@@ -247,6 +270,8 @@ async def test_nothing_of_the_family_reaches_a_regulator_in_any_read(regulator_r
         codes = {e.get("extensions", {}).get("code") for e in body.get("errors", ())}
         assert codes <= {"FORBIDDEN", "NOT_FOUND"}, (root, body["errors"][:3])
         assert not _leaks(body, family), (root, _leaks(body, family)[:5])
+        # a flag derived from a date tells the date: an appeal's `overdue` dates its filing
+        assert not [a for a in _objects(body, "Appeal") if a.get("overdue") is not None], root
         person_values = _person_values(body, family["places"])
         assert not person_values, (root, person_values[:5])
     # it saw the family, under pseudonyms: the server's key turns them back
@@ -302,6 +327,10 @@ async def test_cursors_are_sealed_and_bound_to_their_principal(gql, family):
     assert "errors" not in await gql(query, {"after": cursor}, as_=REGULATOR)
     other = await gql(query, {"after": cursor}, as_="admin@example.com")
     assert other["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    # a cursor of one list is no position in another, even where both order by id alone
+    claims = "query($after: String) { claims(first: 1, after: $after) { edges { cursor } } }"
+    elsewhere = await gql(claims, {"after": cursor}, as_=REGULATOR)
+    assert elsewhere["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     forged = cursor[:-2] + ("A" if cursor[-2] != "A" else "B") + cursor[-1]
     tampered = await gql(query, {"after": forged}, as_=REGULATOR)
     assert tampered["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
