@@ -286,7 +286,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
             return JSONResponse(body, 503)
         return JSONResponse({"status": "ready", "migration": revision})
 
-    runs = RunWorker(engine, authorizer)
+    runs = RunWorker(engine, authorizer, settings=settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):

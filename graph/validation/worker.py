@@ -25,7 +25,9 @@ from db import workflows as wf
 from domain import billing
 from domain.billing import BillingClaim, Parsed
 from domain.validation import normalise_diagnosis
+from graph.config import Settings
 from graph.principals import principal_from
+from graph.validation.meter import LookupMeter
 from policies import resources as res
 from policies.engine import Authorizer
 
@@ -44,9 +46,17 @@ def parse(format: str, text: str) -> Parsed:
 
 
 class RunWorker:
-    def __init__(self, engine: AsyncEngine, authorizer: Authorizer, *, poll: float = 0.5):
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        authorizer: Authorizer,
+        *,
+        poll: float = 0.5,
+        settings: Settings | None = None,
+    ):
         self.engine = engine
         self.authorizer = authorizer
+        self.settings = settings or Settings()
         self.poll = poll
         self._task: asyncio.Task | None = None
         self.wake = asyncio.Event()
@@ -138,14 +148,19 @@ class RunWorker:
         seen: set[tuple] = set()  # duplicates within the file, across chunks
         allowed: dict[str, Any] = {}  # billing NPI -> provider id the uploader may bill as
         done = 0
+        meter = LookupMeter(self.authorizer, self.settings, principal)
         for chunk in billing.chunks(parsed.claims, CHUNK):
             async with self.engine.begin() as conn:
-                found = await _lookups(conn, chunk)
-                found.on_file |= seen
-                provider_for = self._providers(principal, found, allowed)
-                located = billing.evaluate_claims(chunk, rules, found, today=today,
-                                                  provider_for=provider_for)  # fmt: skip
-                seen = found.on_file
+                if meter.spent:  # nothing more of this file is matched against members
+                    located = meter.unchecked(chunk)
+                else:
+                    found = await _lookups(conn, chunk)
+                    found.on_file |= seen
+                    provider_for = self._providers(principal, found, allowed)
+                    located = billing.evaluate_claims(chunk, rules, found, today=today,
+                                                      provider_for=provider_for)  # fmt: skip
+                    located = meter.admit(chunk, located)
+                    seen = found.on_file
                 rows = [_row(x.row, x.claim, x.finding) for x in located]
                 counts.update(r["severity"] for r in rows)
                 await runs_db.add_results(conn, run_id, rows)
