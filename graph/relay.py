@@ -119,28 +119,36 @@ def _cursor_aead() -> AESGCM:
     return AESGCM(secret("cursor"))
 
 
-def _bound_to() -> bytes:
-    """Who a cursor belongs to: it opens only for the principal it was handed to."""
-    ctx = _CURRENT.get(None)
-    principal = getattr(ctx, "principal", None)
-    return f"{getattr(principal, 'user_id', '')}".encode()
+def _bound_to(owner: UUID | None) -> bytes:
+    """Who a cursor belongs to (`owner`, else the principal of the request being answered):
+    it opens only for the user it was handed to."""
+    if owner is None:
+        principal = getattr(_CURRENT.get(None), "principal", None)
+        owner = getattr(principal, "user_id", None)
+    return f"{owner or ''}".encode()
 
 
-def encode_cursor(order_key: str, values: Sequence[Any]) -> str:
+def encode_cursor(order_key: str, values: Sequence[Any], *, owner: UUID | None = None) -> str:
     """An opaque cursor: the position sealed (AES-GCM) and bound to the principal, so it
     carries nothing a client may read (sort values, real row ids) and nothing it may forge."""
     raw = json.dumps([order_key, [_jsonable(v) for v in values]], separators=(",", ":"))
     nonce = os.urandom(12)
-    sealed = nonce + _cursor_aead().encrypt(nonce, raw.encode(), _bound_to())
+    sealed = nonce + _cursor_aead().encrypt(nonce, raw.encode(), _bound_to(owner))
     return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, order_key: str, parsers: Sequence[Callable[[Any], Any]]) -> list:
+def decode_cursor(
+    cursor: str,
+    order_key: str,
+    parsers: Sequence[Callable[[Any], Any]],
+    *,
+    owner: UUID | None = None,
+) -> list:
     """Cursor values for this ordering; BAD_USER_INPUT when malformed, forged, another
     principal's, or from another order."""
     try:
         sealed = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        raw = _cursor_aead().decrypt(sealed[:12], sealed[12:], _bound_to())
+        raw = _cursor_aead().decrypt(sealed[:12], sealed[12:], _bound_to(owner))
         key, values = json.loads(raw)
         if key != order_key or len(values) != len(parsers):
             raise ValueError

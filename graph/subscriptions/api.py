@@ -16,11 +16,12 @@ import strawberry
 from db import audit as audit_db
 from graph import loaders as ld
 from graph.claim.types import Appeal, Claim
-from graph.context import Context, Info, enter, leave
+from graph.context import Context, Info, current_context, enter, leave
 from graph.errors import ApiError, BadUserInput, Forbidden, NotFound
 from graph.lookup import by_global_id
 from graph.member.types import Dependent, Member
 from graph.policy.types import Policy
+from graph.relay import decode_cursor, encode_cursor, identity_decision
 from graph.rows import build, build_optional
 from graph.subscriptions.hub import Dropped, Event
 from graph.subscriptions.socket import Socket, SocketClosed
@@ -73,12 +74,29 @@ class TooSlow(ApiError):
         )
 
 
-def _after(after: str | None) -> int | None:
+def _after(info: Info, after: str | None) -> int | None:
+    """Where to resume: an event's sequence number (a mutation's eventSequence, a cursor
+    handed out), or a sealed cursor this subscriber was handed (see `_cursor`)."""
     if after is None:
         return None
-    if not after.isdigit() or len(after) > 19:
-        raise BadUserInput("The cursor is not one this API gave out.", field="after")
-    return int(after)
+    if after.isdigit() and len(after) <= 19:
+        return int(after)
+    try:
+        return decode_cursor(after, "events", [int], owner=_socket(info).user_id)[0]
+    except BadUserInput:
+        raise BadUserInput("The cursor is not one this API gave out.", field="after") from None
+
+
+def _cursor(seq: int) -> str:
+    """An event's cursor: its sequence number, sealed for a principal who is given
+    pseudonyms (a regulator), to whom the outbox numbers would link its events to those of
+    every other persona (the same numbers come back as mutations' eventSequence) and
+    whose gaps would count the events it may not see."""
+    ctx = current_context()
+    decision = identity_decision(ctx, "Event")
+    if decision is not None and decision.how == "pseudonym":
+        return encode_cursor("events", [seq])
+    return str(seq)
 
 
 def _socket(info: Info) -> Socket:
@@ -166,7 +184,7 @@ class Subscription:
     async def claim_status_changed(
         self, info: Info, after: str | None = None
     ) -> AsyncGenerator[ClaimStatusEvent, None]:
-        start = _after(after)
+        start = _after(info, after)
         socket = _socket(info)
         gate = RowGate(socket, "claim", ld.ClaimByIdLoader, "claim_id")
         topics = frozenset({"claim.status_changed"})
@@ -175,7 +193,7 @@ class Subscription:
                                  event.payload["claim_id"])  # fmt: skip
             if row is not None:  # not visible to this subscriber: not sent
                 yield ClaimStatusEvent(
-                    cursor=str(event.seq), old_status=event.payload.get("old_status"),
+                    cursor=_cursor(event.seq), old_status=event.payload.get("old_status"),
                     new_status=event.payload["new_status"], claim=build(Claim, row),
                 )  # fmt: skip
 
@@ -186,7 +204,7 @@ class Subscription:
     async def enrollment_changed(
         self, info: Info, employer_id: strawberry.ID, after: str | None = None
     ) -> AsyncGenerator[EnrollmentEvent, None]:
-        start = _after(after)
+        start = _after(info, after)
         socket, employer, ctx = await _scoped(info, employer_id, "Employer")
         if not ctx.authorizer.allowed(ctx.principal, "follow_enrollment",
                                       res.Employer(**employer._row)):  # fmt: skip
@@ -200,7 +218,7 @@ class Subscription:
             dependent = await _load(ctx, ld.DependentByIdLoader, p.get("dependent_id"))
             policy = await _load(ctx, ld.PolicyByIdLoader, p.get("policy_id"))
             yield EnrollmentEvent(
-                cursor=str(event.seq), change=p.get("change", "changed"),
+                cursor=_cursor(event.seq), change=p.get("change", "changed"),
                 member=build_optional(Member, member),
                 dependent=build_optional(Dependent, dependent),
                 policy=build_optional(Policy, policy), at=event.created_at,
@@ -228,7 +246,7 @@ class Subscription:
     async def appeal_deadline_approaching(
         self, info: Info, after: str | None = None
     ) -> AsyncGenerator[AppealDeadlineEvent, None]:
-        start = _after(after)
+        start = _after(info, after)
         socket, ctx = await _start(info)
         allowed = ctx.authorizer.allowed(ctx.principal, "decide", res.Appeal(id=None))
         await _finish(ctx)
@@ -239,14 +257,14 @@ class Subscription:
             row = await ctx.loader(ld.AppealByIdLoader).load(UUID(event.payload["appeal_id"]))
             if row is not None and ctx.authorizer.allowed(ctx.principal, "decide",
                                                           res.Appeal(**row)):  # fmt: skip
-                yield AppealDeadlineEvent(cursor=str(event.seq), due_at=row["due_at"],
+                yield AppealDeadlineEvent(cursor=_cursor(event.seq), due_at=row["due_at"],
                                           appeal=build(Appeal, row))  # fmt: skip
 
     @strawberry.subscription(description="Progress of one of your validation runs.")
     async def validation_run_progress(
         self, info: Info, run_id: strawberry.ID, after: str | None = None
     ) -> AsyncGenerator[ValidationRunEvent, None]:
-        start = _after(after)
+        start = _after(info, after)
         socket, run, _ = await _scoped(info, run_id, "ValidationRun")
         wanted = str(run.db_id)
         topics = frozenset({"validation_run.progress"})
@@ -256,7 +274,7 @@ class Subscription:
             row = await ctx.loader(ld.ValidationRunByIdLoader).load(run.db_id)
             if row is None:
                 continue
-            yield ValidationRunEvent(cursor=str(event.seq), run=build(ValidationRun, row))
+            yield ValidationRunEvent(cursor=_cursor(event.seq), run=build(ValidationRun, row))
             if row["status"] in ("completed", "failed"):
                 return
 

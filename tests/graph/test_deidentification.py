@@ -394,3 +394,50 @@ def test_the_generated_reads_cover_every_root_list():
         if _named(f["type"])[1].endswith("Connection") and not any(_required(a) for a in f["args"])
     ]
     assert lists and set(lists) <= set(roots)
+
+
+async def test_a_regulators_event_cursors_are_sealed_and_resume_only_for_it(
+    servers, token_for, engine
+):
+    """Outbox numbers are shared by every persona (mutations return them as eventSequence)
+    and their gaps count what a regulator may not see: a regulator's event cursors are
+    sealed, resume its own subscription, and open for no one else."""
+    import asyncio
+
+    from gql import gql as parse
+    from gql.transport.exceptions import TransportQueryError
+
+    from tests.graph.test_subscriptions import _next, _with, session
+    from tests.graph.test_subscriptions_access import _event
+
+    async with engine.connect() as conn:
+        claim = (
+            await conn.execute(
+                text(
+                    "SELECT c.id FROM claims c JOIN providers p ON p.id = c.provider_id "
+                    "WHERE p.state = 'CA' AND NOT c.is_sensitive ORDER BY c.created_at LIMIT 1"
+                )
+            )
+        ).scalar_one()
+    query = parse("subscription($a: String) { claimStatusChanged(after: $a) { cursor newStatus } }")
+    async with session(servers[0], token_for(REGULATOR)) as s:
+        events = s.subscribe(_with(query, a=None)).__aiter__()
+        first = asyncio.ensure_future(_next(events, 20))
+        await asyncio.sleep(0.5)
+        seq = await _event(engine, claim, "sealed-1")
+        cursor = (await first)["claimStatusChanged"]["cursor"]
+        await events.aclose()
+    # sealed: no number, nothing readable inside (a JSON position would show in the clear)
+    assert not cursor.isdigit() and len(cursor) > 40 and "events" not in _decoded(cursor)
+    later = await _event(engine, claim, "sealed-2")
+    async with session(servers[1], token_for(REGULATOR)) as s:
+        resumed = s.subscribe(_with(query, a=cursor)).__aiter__()
+        event = (await _next(resumed, 20))["claimStatusChanged"]
+        await resumed.aclose()
+    assert event["newStatus"] == "sealed-2" and event["cursor"] != cursor
+    assert later > seq
+    async with session(servers[0], token_for("adjudicator@example.com")) as s:
+        with pytest.raises(TransportQueryError) as refused:
+            async for _ in s.subscribe(_with(query, a=cursor)):
+                pass
+    assert refused.value.errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
