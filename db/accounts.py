@@ -220,8 +220,14 @@ async def add_shadow_user(conn, *, user_id: UUID, email: str, role: str, ties: d
     try:
         result = await conn.execute(
             pg_insert(users)
-            .values(id=user_id, email=email, role=role, password_hash=None,
-                    display_name="(external sign-in)", **ties)  # fmt: skip
+            .values(
+                id=user_id,
+                email=email,
+                role=role,
+                password_hash=None,
+                display_name="(external sign-in)",
+                **ties,
+            )  # fmt: skip
             .on_conflict_do_nothing()
             .returning(users.c.id)
         )

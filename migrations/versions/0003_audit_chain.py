@@ -102,8 +102,12 @@ def upgrade() -> None:
 def downgrade() -> None:
     for trigger in ("audit_no_truncate", "audit_append_only", "audit_chain"):
         op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON audit_log")
-    for function in ("audit_append_only()", "audit_chain()", "audit_row_hash(audit_log)",
-                     "audit_canonical(audit_log)"):
+    for function in (
+        "audit_append_only()",
+        "audit_chain()",
+        "audit_row_hash(audit_log)",
+        "audit_canonical(audit_log)",
+    ):
         op.execute(f"DROP FUNCTION IF EXISTS {function}")
     op.drop_constraint(op.f("uq_audit_log_chain_pos"), "audit_log", type_="unique")
     op.drop_index(op.f("ix_audit_log_subject_dependent_id_occurred_at"), table_name="audit_log")

@@ -25,11 +25,18 @@ def upgrade() -> None:
         op.create_index(op.f(f"ix_{table}_name_dob_index"), table, ["name_dob_index"])
         op.create_index(op.f(f"ix_{table}_ssn_index"), table, ["ssn_index"])
         op.alter_column(
-            table, "date_of_birth", existing_type=sa.DATE(), type_=sa.Text(),
-            postgresql_using="date_of_birth::text", existing_nullable=False,
+            table,
+            "date_of_birth",
+            existing_type=sa.DATE(),
+            type_=sa.Text(),
+            postgresql_using="date_of_birth::text",
+            existing_nullable=False,
         )
     op.alter_column(
-        "members", "zip_code", existing_type=sa.VARCHAR(length=10), type_=sa.Text(),
+        "members",
+        "zip_code",
+        existing_type=sa.VARCHAR(length=10),
+        type_=sa.Text(),
         existing_nullable=True,
     )
     # rows written before this revision: encrypt them and index them now
@@ -43,13 +50,20 @@ def downgrade() -> None:
 
     decrypt_all_sync(op.get_bind())
     op.alter_column(
-        "members", "zip_code", existing_type=sa.Text(), type_=sa.VARCHAR(length=10),
+        "members",
+        "zip_code",
+        existing_type=sa.Text(),
+        type_=sa.VARCHAR(length=10),
         existing_nullable=True,
     )
     for table in _INDEXED:
         op.alter_column(
-            table, "date_of_birth", existing_type=sa.Text(), type_=sa.DATE(),
-            postgresql_using="date_of_birth::date", existing_nullable=False,
+            table,
+            "date_of_birth",
+            existing_type=sa.Text(),
+            type_=sa.DATE(),
+            postgresql_using="date_of_birth::date",
+            existing_nullable=False,
         )
         op.drop_index(op.f(f"ix_{table}_ssn_index"), table_name=table)
         op.drop_index(op.f(f"ix_{table}_name_dob_index"), table_name=table)

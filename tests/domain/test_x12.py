@@ -403,6 +403,7 @@ def test_another_transaction_or_version_is_reported_once_and_not_read():
 
 def test_x12sdk_generated_files_are_the_a2_version():
     from x12sdk import generate  # a dev dependency: the generator other tools use
+
     text = generate.generate_837p(seed=3, claims=4)
     parsed = parse_837p(text)
     assert found(parsed) == [(2, "GS08")] and parsed.claims == []

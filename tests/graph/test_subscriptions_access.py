@@ -24,7 +24,6 @@ import websockets
 from gql import gql as parse
 from gql.transport.exceptions import TransportQueryError
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 
 from graph.relay import to_global_id
 from tests.graph.conftest import start_server
