@@ -102,7 +102,7 @@ def index_tax_ids_sync(conn, *, batch: int = BATCH) -> int:
 
     done = 0
     for name in TAX_ID_INDEXED:
-        # spelled out rather than taken from tables.py: this runs inside migration 0006
+        # spelled out rather than taken from db/tables: this runs inside migration 0006
         t = table(name, column("id"), column("tax_id"), column("tax_id_index"))
         stored_as = metadata.tables[name].c.tax_id
         while rows := conn.execute(

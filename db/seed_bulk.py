@@ -2,7 +2,7 @@
 
 Rows come from one seeded `random.Random` (names from pools of seeded Faker output, because Faker
 is slow) and go in with asyncpg's binary COPY. Every row keeps the CHECK constraints of
-`db/tables.py` and the rules of DOMAIN.md: the claim lifecycle and its timeline, cost sharing
+`db/tables/` and the rules of DOMAIN.md: the claim lifecycle and its timeline, cost sharing
 against the policy's deductible and out-of-pocket maximum, appeal due dates, children covered
 to 26. Readable numbers come from the migration's sequences, so repeated loads never collide.
 """

@@ -1,0 +1,72 @@
+"""The append-only logs: the hash-chained audit log and the transactional outbox."""
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Identity,
+    Index,
+    String,
+    Table,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+
+from db.tables.base import TS, _fk, metadata
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", BigInteger, Identity(always=True), primary_key=True),
+    Column(
+        "id",
+        UUID(as_uuid=True),
+        nullable=False,
+        unique=True,
+        server_default=text("gen_random_uuid()"),
+    ),
+    Column("occurred_at", TS, nullable=False, server_default=func.now()),
+    _fk("user_id", "users"),
+    Column("role", String(32)),
+    Column("organisation", Text),
+    Column("action", String(64), nullable=False),
+    Column("resource_type", String(64), nullable=False),
+    Column("resource_id", UUID(as_uuid=True)),
+    Column("subject_member_id", UUID(as_uuid=True)),
+    # set when the data is a dependent's own (their record, their claims)
+    Column("subject_dependent_id", UUID(as_uuid=True)),
+    Column("fields", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    Column("policy_rule", Text),
+    Column("purpose_of_use", String(32)),
+    Column("break_glass", Boolean, nullable=False, server_default=text("false")),
+    Column("operation_name", Text),
+    Column("request_id", Text),
+    Column("client_ip", Text),
+    Column("user_agent", Text),
+    Column("success", Boolean, nullable=False, server_default=text("true")),
+    Column("error", Text),
+    Column("old_values", JSONB),
+    Column("new_values", JSONB),
+    # The hash chain, kept by a trigger under a lock (migration 0003): chain_pos orders it.
+    Column("chain_pos", BigInteger, unique=True),
+    Column("prev_hash", String(64)),
+    Column("row_hash", String(64)),
+    Index(None, "occurred_at"),
+    Index(None, "resource_type", "resource_id"),
+    Index(None, "subject_member_id", "occurred_at"),
+    Index(None, "subject_dependent_id", "occurred_at"),
+    Index(None, "action"),
+)
+
+
+outbox_events = Table(
+    "outbox_events",
+    metadata,
+    Column("seq", BigInteger, Identity(always=True), primary_key=True),
+    Column("topic", String(64), nullable=False),
+    Column("payload", JSONB, nullable=False),
+    Column("created_at", TS, nullable=False, server_default=func.now()),
+    Index(None, "topic", "seq"),
+)
