@@ -28,6 +28,7 @@ from graph.context import Info
 from graph.employer.types import Employer
 from graph.guard import require
 from graph.lookup import by_global_id
+from graph.passwords import hash_password
 from graph.results import (
     IllegalStatusChange,
     InvalidInput,
@@ -113,8 +114,6 @@ async def _ties(info: Info, input: CreateUserInput | ChangeUserRoleInput) -> dic
 
 async def _hashed(password: str) -> str:
     """The sign-in hasher's argon2 hash, computed off the event loop; only it is stored."""
-    from graph.signin import hash_password  # graph.signin imports the schema: import late
-
     return await asyncio.to_thread(hash_password, password)
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import insert, select, text
 from db import accounts
 from db.tables import sessions, users
 from domain.signin import new_opaque_token, token_digest
-from graph import signin
+from graph import grants, passwords
 
 PASSWORD = "correct horse battery staple"
 ME = "{ me { email } }"
@@ -93,14 +93,14 @@ async def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(client,
     email = await make_user()
     wrong = await _password(client, email, "not the password")
     unknown = await _password(client, "nobody-at-all@example.com", "not the password")
-    assert _refused(wrong) == signin.BAD_CREDENTIALS
+    assert _refused(wrong) == grants.BAD_CREDENTIALS
     assert unknown.status_code == wrong.status_code
     assert unknown.json() == wrong.json()
 
 
 async def test_an_unknown_email_costs_the_same_password_check(client, make_user, monkeypatch):
     calls = []
-    real = signin._hasher
+    real = passwords._hasher
 
     class Spy:
         def __getattr__(self, name):
@@ -110,12 +110,12 @@ async def test_an_unknown_email_costs_the_same_password_check(client, make_user,
             calls.append(hashed)
             return real.verify(hashed, password)
 
-    monkeypatch.setattr(signin, "_hasher", Spy())
+    monkeypatch.setattr(passwords, "_hasher", Spy())
     email = await make_user()
     await _password(client, email, "not the password")
     await _password(client, "nobody-at-all@example.com", "not the password")
     assert len(calls) == 2  # one argon2 verification each: timing does not reveal the account
-    assert calls[1] == signin._dummy_hash()
+    assert calls[1] == passwords.dummy_hash()
 
 
 async def test_a_locked_account_answers_like_a_wrong_password_after_the_same_check(
@@ -124,7 +124,7 @@ async def test_a_locked_account_answers_like_a_wrong_password_after_the_same_che
     import time
 
     hashes = []
-    real = signin._hasher
+    real = passwords._hasher
 
     class Spy:
         def __getattr__(self, name):
@@ -134,7 +134,7 @@ async def test_a_locked_account_answers_like_a_wrong_password_after_the_same_che
             hashes.append(hashed)
             return real.verify(hashed, password)
 
-    monkeypatch.setattr(signin, "_hasher", Spy())
+    monkeypatch.setattr(passwords, "_hasher", Spy())
     until = datetime.now(UTC) + timedelta(minutes=15)
     locked = await make_user(login_attempts=5, locked_until=until)
     unlocked = await make_user()
@@ -154,7 +154,7 @@ async def test_a_locked_account_answers_like_a_wrong_password_after_the_same_che
         assert response.status_code == wrong.status_code == 400
         assert response.json() == wrong.json()
         assert response.headers["content-type"] == wrong.headers["content-type"]
-    assert _refused(wrong) == signin.BAD_CREDENTIALS
+    assert _refused(wrong) == grants.BAD_CREDENTIALS
     # the locked path verifies the account's own hash, as a wrong password does
     assert len(hashes) == 3 and hashes[1] == hashes[2] == stored
 
@@ -164,9 +164,9 @@ async def test_five_failures_lock_the_account_even_against_the_right_password(
 ):
     email = await make_user()
     for _ in range(5):
-        assert _refused(await _password(client, email, "guess")) == signin.BAD_CREDENTIALS
+        assert _refused(await _password(client, email, "guess")) == grants.BAD_CREDENTIALS
     # locked: the right password gets the wrong password's answer (no hint it was right)
-    assert _refused(await _password(client, email)) == signin.BAD_CREDENTIALS
+    assert _refused(await _password(client, email)) == grants.BAD_CREDENTIALS
     row = await _user(engine, email)
     assert row["login_attempts"] == 5 and row["locked_until"] is not None
     await _sql(
@@ -183,7 +183,7 @@ async def test_five_failures_lock_the_account_even_against_the_right_password(
 async def test_parallel_guesses_cannot_exceed_five(client, engine, make_user):
     email = await make_user()
     answers = await asyncio.gather(*(_password(client, email, f"guess{i}") for i in range(8)))
-    assert {_refused(a) for a in answers} == {signin.BAD_CREDENTIALS}
+    assert {_refused(a) for a in answers} == {grants.BAD_CREDENTIALS}
     # the account row serialises attempts: the ones after the lock are not counted
     assert (await _user(engine, email))["login_attempts"] == 5
 
@@ -194,42 +194,42 @@ async def test_a_success_resets_the_failure_count(client, engine, make_user):
         await _password(client, email, "guess")
     assert (await _password(client, email)).status_code == 200
     assert (await _user(engine, email))["login_attempts"] == 0
-    assert _refused(await _password(client, email, "guess")) == signin.BAD_CREDENTIALS
+    assert _refused(await _password(client, email, "guess")) == grants.BAD_CREDENTIALS
 
 
 @pytest.mark.parametrize("status", ["inactive", "suspended"])
 async def test_inactive_and_suspended_accounts_are_refused(client, make_user, status):
     email = await make_user(status=status)
-    assert _refused(await _password(client, email)) == signin.INACTIVE
-    assert _refused(await _password(client, email, "guess")) == signin.BAD_CREDENTIALS
+    assert _refused(await _password(client, email)) == grants.INACTIVE
+    assert _refused(await _password(client, email, "guess")) == grants.BAD_CREDENTIALS
 
 
 async def test_an_account_without_a_password_cannot_use_the_password_grant(client, make_user):
     email = await make_user(password=None)
     refused = await _password(client, email, "")
     assert _refused(refused, "invalid_request") == "The parameter password is required."
-    assert _refused(await _password(client, email, "anything")) == signin.BAD_CREDENTIALS
+    assert _refused(await _password(client, email, "anything")) == grants.BAD_CREDENTIALS
 
 
 async def test_mfa_accounts_need_the_current_code(client, engine, make_user):
     secret = pyotp.random_base32()
     email = await make_user(mfa_enabled=True, mfa_secret=secret)
-    assert _refused(await _password(client, email)) == signin.MFA_REQUIRED
+    assert _refused(await _password(client, email)) == grants.MFA_REQUIRED
     totp = pyotp.TOTP(secret)
     code = totp.now()
     step = totp.timecode(datetime.now(UTC))
     near = {totp.generate_otp(s) for s in range(step - 2, step + 3)}
     wrong = next(c for c in ("000000", "111111", "222222") if c not in near)
-    assert _refused(await _password(client, email, totp=wrong)) == signin.MFA_WRONG
+    assert _refused(await _password(client, email, totp=wrong)) == grants.MFA_WRONG
     assert (await _user(engine, email))["login_attempts"] == 1  # a wrong code is a failure
     # a wrong password says nothing about the second factor, with or without a code
-    assert _refused(await _password(client, email, "guess", totp=code)) == signin.BAD_CREDENTIALS
-    assert _refused(await _password(client, email, "guess")) == signin.BAD_CREDENTIALS
+    assert _refused(await _password(client, email, "guess", totp=code)) == grants.BAD_CREDENTIALS
+    assert _refused(await _password(client, email, "guess")) == grants.BAD_CREDENTIALS
     response = await _password(client, email, totp=code)
     assert response.status_code == 200, response.text
     assert await _me(client, response.json()["access_token"]) == email
     # the same code cannot be used twice (RFC 6238 §5.2)
-    assert _refused(await _password(client, email, totp=code)) == signin.MFA_WRONG
+    assert _refused(await _password(client, email, totp=code)) == grants.MFA_WRONG
 
 
 # -- refresh_token grant --
@@ -262,7 +262,7 @@ async def test_refresh_rotates_and_the_old_token_is_then_refused(client, engine,
         expiries = set((await conn.execute(stmt)).scalars())
     assert len(expiries) == 1  # rotation never extends the sign-in past its first expiry
     refused = await _refresh(client, second["refresh_token"])
-    assert _refused(refused) == signin.REFRESH_REFUSED[signin.Verdict.REUSED]
+    assert _refused(refused) == grants.REFRESH_REFUSED[grants.Verdict.REUSED]
 
 
 async def test_reuse_of_a_rotated_token_revokes_the_whole_family(client, engine, make_user):
@@ -272,7 +272,7 @@ async def test_reuse_of_a_rotated_token_revokes_the_whole_family(client, engine,
     # the legitimate holder's newer token is dead too: the thief gains nothing by racing
     assert (
         _refused(await _refresh(client, second["refresh_token"]))
-        == signin.REFRESH_REFUSED[signin.Verdict.REVOKED]
+        == grants.REFRESH_REFUSED[grants.Verdict.REVOKED]
     )
     async with engine.connect() as conn:
         family = await accounts.family_of(conn, first["refresh_token"])
@@ -296,19 +296,19 @@ async def test_a_refresh_token_idle_for_31_minutes_is_refused(client, engine, ma
     assert fresh.status_code == 200  # 29 idle minutes are fine
     newer = fresh.json()["refresh_token"]
     await _age(engine, newer, "last_activity", "31 minutes")
-    assert _refused(await _refresh(client, newer)) == signin.REFRESH_REFUSED[signin.Verdict.IDLE]
+    assert _refused(await _refresh(client, newer)) == grants.REFRESH_REFUSED[grants.Verdict.IDLE]
 
 
 async def test_a_refresh_token_past_its_absolute_expiry_is_refused(client, engine, make_user):
     _, tokens = await _signed_in(client, make_user)
     await _age(engine, tokens["refresh_token"], "expires_at", "1 second")
     refused = await _refresh(client, tokens["refresh_token"])
-    assert _refused(refused) == signin.REFRESH_REFUSED[signin.Verdict.EXPIRED]
+    assert _refused(refused) == grants.REFRESH_REFUSED[grants.Verdict.EXPIRED]
 
 
 async def test_an_unknown_refresh_token_is_refused(client):
     refused = await _refresh(client, new_opaque_token())
-    assert _refused(refused) == signin.REFRESH_REFUSED[None]
+    assert _refused(refused) == grants.REFRESH_REFUSED[None]
 
 
 async def test_refresh_stops_when_the_account_is_deactivated(client, engine, make_user):
@@ -410,7 +410,7 @@ async def test_client_credentials_with_a_bad_secret_or_unknown_client_are_refuse
     sc = service_client
     form = {"grant_type": "client_credentials"}
     bad = await client.post("/auth/token", data=form, headers=_basic(sc["client_id"], "wrong"))
-    assert _refused(bad, "invalid_client", 401) == signin.CLIENT_REFUSED
+    assert _refused(bad, "invalid_client", 401) == grants.CLIENT_REFUSED
     assert bad.headers["www-authenticate"].startswith("Basic")
     unknown = await client.post("/auth/token", data=form, headers=_basic("nobody", "wrong"))
     assert unknown.json() == bad.json()
