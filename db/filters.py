@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import ColumnElement, Table, and_, false, or_, select, true
 
 from db import tables as t
@@ -88,3 +90,20 @@ def where(table: Table, rule: RowFilter) -> ColumnElement[bool]:
             local, target, target_col = RELATIONS[(table.name, relation)]
             return table.c[local].in_(select(target.c[target_col]).where(where(target, inner)))
     raise TypeError(f"not a row filter: {rule!r}")
+
+
+@lru_cache(maxsize=4096)
+def _shared(table: Table, rule: RowFilter) -> ColumnElement[bool]:
+    return where(table, rule)
+
+
+def scoped(table: Table, rule: RowFilter) -> ColumnElement[bool]:
+    """`where`, built once per (table, rule) and shared by every request that asks for it.
+
+    A principal's row filter is the same on every request (its ids are values in it), and
+    a SQL expression does not change once built, so the same condition serves them all;
+    the cache is bounded, and a rule that cannot be hashed is built each time."""
+    try:
+        return _shared(table, rule)
+    except TypeError:
+        return where(table, rule)

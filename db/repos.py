@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, Table, and_, func, or_, select, true, tuple_
 from sqlalchemy.engine import RowMapping
 
+from db import lazy
+
 
 @dataclass(frozen=True, slots=True)
 class Order:
@@ -52,7 +54,7 @@ def page_statement(
     first: int,
     after: Sequence[Any] | None,
 ) -> Select:
-    stmt = select(table).where(condition)
+    stmt = select(*lazy.columns(table)[0]).where(condition)
     if after is not None:
         stmt = stmt.where(_after(table, order, after))
     return stmt.order_by(*_order_by(table, order)).limit(first + 1)
@@ -61,7 +63,7 @@ def page_statement(
 async def fetch_page(conn, table: Table, **kw) -> list[RowMapping]:
     """first+1 rows after the cursor, so the caller knows whether there is a next page."""
     result = await conn.execute(page_statement(table, **kw))
-    return list(result.mappings())
+    return lazy.rows(result, lazy.columns(table)[1])
 
 
 async def count(conn, table: Table, *, condition: ColumnElement[bool]) -> int:
@@ -79,11 +81,12 @@ async def fetch_by_column(
     order: Sequence[Order] = (),
 ) -> list[RowMapping]:
     """All rows whose `column` is one of `keys` (one statement for a whole batch)."""
-    stmt = select(table).where(table.c[column].in_(list(keys)), condition)
+    selected, decoders = lazy.columns(table)
+    stmt = select(*selected).where(table.c[column].in_(list(keys)), condition)
     if order:
         stmt = stmt.order_by(*_order_by(table, order))
     result = await conn.execute(stmt)
-    return list(result.mappings())
+    return lazy.rows(result, decoders)
 
 
 async def fetch_pages_by_column(
@@ -123,14 +126,15 @@ async def fetch_pages_by_column(
         .where(sub.c._past_cursor)
         .subquery()
     )
+    selected, decoders = lazy.columns(table)
     stmt = (
-        select(table, ranked.c._rank, ranked.c._total)
+        select(*selected, ranked.c._rank, ranked.c._total)
         .join(ranked, ranked.c.id == table.c.id)
         .where(ranked.c._rank <= first + 1)
         .order_by(parent, ranked.c._rank)
     )
     result = await conn.execute(stmt)
-    return list(result.mappings())
+    return lazy.rows(result, decoders)
 
 
 async def active_user(conn, user_id) -> RowMapping | None:

@@ -121,6 +121,9 @@ class Settings:
     )
     console_enabled: bool = field(default_factory=lambda: _flag("CONSOLE_ENABLED", False))
     allow_get_queries: bool = field(default_factory=lambda: _flag("ALLOW_GET_QUERIES", False))
+    # Leaf fields read in place by the compiled path (graph/compiled.py); false runs every
+    # field through graphql-core's resolvers (the same answers, more slowly).
+    compiled_reads: bool = field(default_factory=lambda: _flag("COMPILED_READS", True))
     # JSON bodies above this are refused, announced or not (uploads: the limits above).
     max_json_body_bytes: int = field(
         default_factory=lambda: _int("MAX_JSON_BODY_BYTES", 1024 * 1024)

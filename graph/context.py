@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import strawberry
 from sqlalchemy import ColumnElement
 
-from db.filters import TABLES, where
+from db.filters import TABLES, scoped
 from db.session import RequestConnection
 from domain.access import Principal, RowFilter
 from graph.audit import AuditBuffer
@@ -43,7 +43,7 @@ class Context:
         """The SQL condition for the rows of `resource` this principal may read (cached)."""
         cond = self._conditions.get(resource)
         if cond is None:
-            cond = where(TABLES[resource], self.row_filter(resource))
+            cond = scoped(TABLES[resource], self.row_filter(resource))
             self._conditions[resource] = cond
         return cond
 

@@ -20,6 +20,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from graph import limits
 from graph.audit import AuditTrail
+from graph.compiled import CompiledExecution
 from graph.config import Settings
 from graph.cost import TOO_SLOW, QueryBudget, directive_limits, took_too_long
 from graph.errors import ApiError, Forbidden
@@ -165,6 +166,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         mutation=limits.gate(_gate_mutations(Mutation)),
         subscription=Subscription,
         config=StrawberryConfig(disable_field_suggestions=True),
+        # planned leaves skip their resolvers; without it, graphql-core's own executor
+        execution_context_class=CompiledExecution if settings.compiled_reads else None,
         scalar_overrides=SCALAR_OVERRIDES,  # amounts within numeric(12,2), no exponents
         extensions=[
             SocketOperations,  # first in, last out: around the audit trail

@@ -16,8 +16,9 @@ import re
 from uuid import UUID
 
 import pytest
-from graphql import get_introspection_query
 from sqlalchemy import text
+
+from tests.graph.schema_reads import introspection, named, required, root_reads
 
 REGULATOR = "regulator@example.com"
 SUBSCRIBER = "MBR-00000001"
@@ -25,67 +26,6 @@ SUBSCRIBER = "MBR-00000001"
 ORGANISATIONS = {"Provider", "Credential", "Contract", "Employer", "FeeScheduleItem",
                  "ValidationRule", "ClaimsSummaryCell"}  # fmt: skip
 FULL_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}")
-MAX_DEPTH = 3
-
-
-# --- the schema, as introspection gives it ----------------------------------------------------
-def _introspection() -> dict:
-    from graphql import graphql_sync
-
-    from graph.schema import build_schema
-
-    result = graphql_sync(build_schema()._schema, get_introspection_query())
-    assert result.errors is None, result.errors
-    return {t["name"]: t for t in result.data["__schema"]["types"]}
-
-
-def _named(type_ref: dict) -> tuple[str, str]:
-    while type_ref.get("ofType"):
-        type_ref = type_ref["ofType"]
-    return type_ref["kind"], type_ref["name"]
-
-
-def _required(arg: dict) -> bool:
-    return arg["type"]["kind"] == "NON_NULL" and arg["defaultValue"] is None
-
-
-def _selection(types: dict, name: str, depth: int, path: tuple[str, ...]) -> str:
-    """Every field of a type: scalars whole, objects to MAX_DEPTH, each type once per path."""
-    t = types[name]
-    if t["kind"] in ("UNION", "INTERFACE"):
-        parts = [
-            f"... on {p['name']} {{ {_selection(types, p['name'], depth, path)} }}"
-            for p in t["possibleTypes"]
-        ]
-        return "__typename " + " ".join(parts)
-    out = ["__typename"]
-    for field in t["fields"]:
-        if any(_required(a) for a in field["args"]):
-            continue  # lookups by id are driven separately, with the ids handed out
-        kind, child = _named(field["type"])
-        args = "(first: 100)" if any(a["name"] == "first" for a in field["args"]) else ""
-        if kind in ("SCALAR", "ENUM"):
-            out.append(field["name"] + args)
-        elif depth < MAX_DEPTH and child not in path:
-            inner = _selection(types, child, depth + 1, (*path, child))
-            out.append(f"{field['name']}{args} {{ {inner} }}")
-    return " ".join(out)
-
-
-def _root_reads(types: dict) -> list[tuple[str, str]]:
-    """(root field, query) for every root query field that needs no argument."""
-    reads = []
-    for field in types["Query"]["fields"]:
-        if any(_required(a) for a in field["args"]):
-            continue
-        kind, child = _named(field["type"])
-        args = "(first: 100)" if any(a["name"] == "first" for a in field["args"]) else ""
-        if kind in ("SCALAR", "ENUM"):
-            reads.append((field["name"], f"{{ {field['name']}{args} }}"))
-        else:
-            sel = _selection(types, child, 1, (child,))
-            reads.append((field["name"], f"{{ {field['name']}{args} {{ {sel} }} }}"))
-    return reads
 
 
 # --- the family's identifiers ----------------------------------------------------------------
@@ -253,9 +193,9 @@ def _db_id(global_id: str) -> UUID:
 
 @pytest.fixture(scope="module")
 async def regulator_reads(gql):
-    types = _introspection()
+    types = introspection()
     bodies = {}
-    for root, query in _root_reads(types):
+    for root, query in root_reads(types):
         bodies[root] = await gql(query, as_=REGULATOR)
     return types, bodies
 
@@ -386,12 +326,12 @@ async def _audit_count(engine, action: str) -> int:
 
 def test_the_generated_reads_cover_every_root_list():
     """The generator is not empty-handed: every root list of the schema is read."""
-    types = _introspection()
-    roots = dict(_root_reads(types))
+    types = introspection()
+    roots = dict(root_reads(types))
     lists = [
         f["name"]
         for f in types["Query"]["fields"]
-        if _named(f["type"])[1].endswith("Connection") and not any(_required(a) for a in f["args"])
+        if named(f["type"])[1].endswith("Connection") and not any(required(a) for a in f["args"])
     ]
     assert lists and set(lists) <= set(roots)
 

@@ -1,0 +1,68 @@
+"""Rows whose encrypted columns are decrypted when read, not when fetched.
+
+A read fetches whole rows, but a response rarely shows every column: the employer roster
+shows two names of each member and only counts their dependents. Decrypting every PHI
+column of every fetched row cost more than the rest of such a request together. Here the
+statement selects the ciphertext as text, and each row decrypts a column the first time
+something reads it (and keeps the result), so the cost follows the fields asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Table, Text, type_coerce
+
+from db.crypto import Encrypted
+
+
+@cache
+def columns(table: Table) -> tuple[list[Any], dict[str, Encrypted]]:
+    """The table's columns to select, encrypted ones as their stored text, and the type
+    that decrypts each of those."""
+    selected, decoders = [], {}
+    for column in table.c:
+        if isinstance(column.type, Encrypted):
+            selected.append(type_coerce(column, Text).label(column.name))
+            decoders[column.name] = column.type
+        else:
+            selected.append(column)
+    return selected, decoders
+
+
+class LazyRow(Mapping):
+    """A read-only row; an encrypted column is decrypted on its first read."""
+
+    __slots__ = ("_raw", "_decoders", "_plain")
+
+    def __init__(self, raw: Mapping, decoders: dict[str, Encrypted]) -> None:
+        self._raw = raw
+        self._decoders = decoders
+        self._plain: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        decoder = self._decoders.get(key)
+        if decoder is None:
+            return self._raw[key]
+        try:
+            return self._plain[key]
+        except KeyError:
+            value = self._plain[key] = decoder.process_result_value(self._raw[key], None)
+            return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __repr__(self) -> str:  # never the values: a row may hold PHI
+        return f"LazyRow({', '.join(self._raw)})"
+
+
+def rows(result, decoders: dict[str, Encrypted]) -> list[Any]:
+    if not decoders:
+        return list(result.mappings())
+    return [LazyRow(r, decoders) for r in result.mappings()]
