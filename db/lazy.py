@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, Text, type_coerce
+from sqlalchemy import Select, Table, Text, select, type_coerce
 
 from db.crypto import Encrypted
 
@@ -30,6 +30,17 @@ def columns(table: Table) -> tuple[list[Any], dict[str, Encrypted]]:
         else:
             selected.append(column)
     return selected, decoders
+
+
+@cache
+def base(table: Table) -> Select:
+    """`SELECT` of those columns FROM the table, built once (a statement is extended by
+    copying, so each query starts from this one without coercing every column again)."""
+    return select(*columns(table)[0])
+
+
+def decoders(table: Table) -> dict[str, Encrypted]:
+    return columns(table)[1]
 
 
 class LazyRow(Mapping):

@@ -54,7 +54,7 @@ def page_statement(
     first: int,
     after: Sequence[Any] | None,
 ) -> Select:
-    stmt = select(*lazy.columns(table)[0]).where(condition)
+    stmt = lazy.base(table).where(condition)
     if after is not None:
         stmt = stmt.where(_after(table, order, after))
     return stmt.order_by(*_order_by(table, order)).limit(first + 1)
@@ -63,7 +63,7 @@ def page_statement(
 async def fetch_page(conn, table: Table, **kw) -> list[RowMapping]:
     """first+1 rows after the cursor, so the caller knows whether there is a next page."""
     result = await conn.execute(page_statement(table, **kw))
-    return lazy.rows(result, lazy.columns(table)[1])
+    return lazy.rows(result, lazy.decoders(table))
 
 
 async def count(conn, table: Table, *, condition: ColumnElement[bool]) -> int:
@@ -81,12 +81,11 @@ async def fetch_by_column(
     order: Sequence[Order] = (),
 ) -> list[RowMapping]:
     """All rows whose `column` is one of `keys` (one statement for a whole batch)."""
-    selected, decoders = lazy.columns(table)
-    stmt = select(*selected).where(table.c[column].in_(list(keys)), condition)
+    stmt = lazy.base(table).where(table.c[column].in_(list(keys)), condition)
     if order:
         stmt = stmt.order_by(*_order_by(table, order))
     result = await conn.execute(stmt)
-    return lazy.rows(result, decoders)
+    return lazy.rows(result, lazy.decoders(table))
 
 
 async def fetch_pages_by_column(
@@ -126,15 +125,15 @@ async def fetch_pages_by_column(
         .where(sub.c._past_cursor)
         .subquery()
     )
-    selected, decoders = lazy.columns(table)
     stmt = (
-        select(*selected, ranked.c._rank, ranked.c._total)
+        lazy.base(table)
+        .add_columns(ranked.c._rank, ranked.c._total)
         .join(ranked, ranked.c.id == table.c.id)
         .where(ranked.c._rank <= first + 1)
         .order_by(parent, ranked.c._rank)
     )
     result = await conn.execute(stmt)
-    return lazy.rows(result, decoders)
+    return lazy.rows(result, lazy.decoders(table))
 
 
 async def active_user(conn, user_id) -> RowMapping | None:

@@ -126,6 +126,7 @@ class AuthenticatedGraphQL:
                 principal=context.principal if context else None,
                 operation=context.audit.operation_name if context else None,
                 status=status[0],
+                cost=context.cost if context else None,
             )
 
     async def _authenticate(self, request: Request, db: RequestConnection, request_id: str):

@@ -32,6 +32,7 @@ class Context:
     client_ip: str | None = None
     user_agent: str | None = None
     local_user: bool = True  # False for a user signed in at an external OIDC provider
+    cost: int | None = None  # the operation's worst-case rows, as priced before it ran
     audit: AuditBuffer = field(default_factory=AuditBuffer)
     _conditions: dict[str, ColumnElement[bool]] = field(default_factory=dict)
     _loaders: dict[type, Any] = field(default_factory=dict)

@@ -248,6 +248,8 @@ class QueryBudget(ValidationCache):
             )
         except RecursionError:
             return None  # nested beyond reason: the depth rule refuses it next
+        if hasattr(ec.context, "cost"):  # logged with the request (graph/logs.py)
+            ec.context.cost = cost
         if cost <= limit:
             return None
         log.info("operation refused: cost %d over %d", cost, limit, extra={"role": role})

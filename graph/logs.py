@@ -29,7 +29,7 @@ _PATTERNS = [
 ]
 # fields of our own that are safe as they are (ids, codes, timings, exception type names)
 _SAFE = {"request_id", "operation", "principal", "role", "status", "duration_ms", "code",
-         "error", "sqlstate"}  # fmt: skip
+         "error", "sqlstate", "cost"}  # fmt: skip
 # messages that are ours or name only code (types, attributes): the rest are not logged
 _SPOKEN = ("domain.errors.DomainError", "graph.errors.ApiError")
 _SPOKEN_BUILTIN = (AttributeError, NameError, ImportError, NotImplementedError, RecursionError)
@@ -140,7 +140,7 @@ class Redact(logging.Filter):
 
 
 _EXTRA = {"request_id", "operation", "principal", "role", "status", "duration_ms", "code",
-          "user_id", "family_id", "error", "sqlstate"}  # fmt: skip
+          "user_id", "family_id", "error", "sqlstate", "cost"}  # fmt: skip
 
 
 class JsonFormatter(logging.Formatter):
@@ -200,7 +200,15 @@ class RequestTimer:
     def __init__(self) -> None:
         self.started = time.perf_counter()
 
-    def done(self, *, request_id: str, principal, operation: str | None, status: int) -> None:
+    def done(
+        self,
+        *,
+        request_id: str,
+        principal,
+        operation: str | None,
+        status: int,
+        cost: int | None = None,
+    ) -> None:
         self.log.info(
             "graphql request",
             extra={
@@ -210,5 +218,6 @@ class RequestTimer:
                 "operation": operation,
                 "status": status,
                 "duration_ms": round((time.perf_counter() - self.started) * 1000, 2),
+                "cost": cost,  # the worst-case rows the operation was priced at (graph/cost.py)
             },
         )

@@ -233,3 +233,26 @@ async def test_a_sign_in_check_held_by_a_lock_answers_503(db_url, engine, token_
                 await conn.rollback()
         assert body["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
         assert elapsed < 3
+
+
+async def test_each_request_is_logged_with_the_cost_it_was_priced_at(gql):
+    """The worst case the budget compared is the number in the request's log line."""
+    import io
+    import json
+
+    from graph import logs
+
+    query, persona = OPERATIONS["payer-queue"]
+    expected = operation_cost(
+        build_schema()._schema, parse(query), max_page=Settings().max_page_size
+    )
+    buffer = io.StringIO()
+    logs.configure("INFO", stream=buffer)
+    try:
+        body = await gql(query, as_=persona)
+    finally:
+        logs.configure("INFO")
+    assert "errors" not in body
+    lines = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    costs = [line.get("cost") for line in lines if line["msg"] == "graphql request"]
+    assert costs == [expected] and expected > 50  # 50 claims and their relations

@@ -95,7 +95,7 @@ async def test_a_full_demo_run_logs_no_name_ssn_or_birth_date(captured, client, 
     for line in text_.splitlines():
         record = json.loads(line)
         if record["msg"] == "graphql request":
-            assert {"request_id", "principal", "duration_ms", "status"} <= record.keys()
+            assert {"request_id", "principal", "duration_ms", "status", "cost"} <= record.keys()
 
 
 def test_the_redaction_layer_scrubs_phi_patterns(captured):
