@@ -151,7 +151,8 @@ def _fact_columns(user_id, member_id, dependent_id, session_id) -> list:
     """The facts a principal's policy reasons about, as labelled scalar subqueries.
 
     `family`: the subscriber's dependents with birth dates and whether consent is on
-    record; `break_glass`: members with an open emergency grant for this user;
+    record; `break_glass`: members with an open emergency grant for this user, and
+    `break_glass_left`: seconds until the first of those grants ends (on this server's clock);
     `member_employer_id`, `subscriber_id`: the records a member and a dependent hang on;
     `session_ended`: the sign-in the token was issued under has been logged out.
     """
@@ -174,6 +175,9 @@ def _fact_columns(user_id, member_id, dependent_id, session_id) -> list:
     grants = select(func.array_agg(bg.c.member_id)).where(
         bg.c.user_id == user_id, bg.c.expires_at > func.now()
     )
+    left = select(func.extract("epoch", func.min(bg.c.expires_at) - func.now())).where(
+        bg.c.user_id == user_id, bg.c.expires_at > func.now()
+    )
     employer = select(members.c.employer_id).where(members.c.id == member_id)
     subscriber = select(dependents.c.member_id).where(dependents.c.id == dependent_id)
     ended = (
@@ -185,6 +189,7 @@ def _fact_columns(user_id, member_id, dependent_id, session_id) -> list:
         ended.label("session_ended"),
         family.scalar_subquery().label("family"),
         grants.scalar_subquery().label("break_glass"),
+        left.scalar_subquery().label("break_glass_left"),
         employer.scalar_subquery().label("member_employer_id"),
         subscriber.scalar_subquery().label("subscriber_id"),
     ]

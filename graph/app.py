@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
@@ -17,23 +16,24 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 
-from db import accounts, migrate, repos
+from db import migrate, repos
 from db.engine import make_engine
 from db.session import RequestConnection
 from domain.enums import PurposeOfUse
 from graph import gate, limits, logs
-from graph.auth import InvalidToken, signing_key, verify_access_token
+from graph.auth import InvalidToken, VerifiedTokens, signing_key
 from graph.config import Settings
 from graph.console import routes as console_routes
 from graph.context import Context, enter, leave
 from graph.cost import took_too_long
+from graph.encoding import OrjsonAnswers
 from graph.errors import error_body
 from graph.idempotency import run_once
 from graph.inputs import CodedAnswers
 from graph.loaders import UserByIdLoader
 from graph.logs import RequestTimer
-from graph.oidc import Jwks, unverified_issuer, verify_external
-from graph.principals import principal_from
+from graph.oidc import Jwks, external_facts, unverified_issuer
+from graph.principal_cache import Facts, PrincipalCache
 from graph.schema import _is_database_down, build_schema
 from graph.signin import routes as signin_routes
 from graph.subscriptions.hub import Hub
@@ -44,7 +44,7 @@ from policies.engine import Authorizer
 log = logging.getLogger("claimgraph.app")
 
 
-class _GraphQL(CodedAnswers, GraphQL):  # every refusal leaves as coded JSON
+class _GraphQL(CodedAnswers, OrjsonAnswers, GraphQL):  # every refusal leaves as coded JSON
     async def get_context(self, request: Request, response: Any) -> Context | None:
         socket = getattr(request.state, "socket", None)
         if socket is not None:  # a WebSocket: each event gets its own context
@@ -64,6 +64,8 @@ class AuthenticatedGraphQL:
         self.authorizer = authorizer
         self.jwks = Jwks(settings.oidc_jwks_url) if settings.oidc_enabled else None
         self.key = signing_key()
+        self.tokens = VerifiedTokens(settings=settings, key=self.key)
+        self.principals = PrincipalCache(engine)  # started and stopped by the app's lifespan
         self.graphql = _GraphQL(
             build_schema(settings),
             graphql_ide=None,  # no HTML here: the staff console is graph/console.py
@@ -135,7 +137,7 @@ class AuthenticatedGraphQL:
         if scheme.lower() != "bearer" or not token.strip():
             return _unauthenticated("Sign in first: send 'Authorization: Bearer <access token>'.")
         try:
-            row = await self._identify(token.strip(), db)
+            facts = await self._identify(token.strip(), db)
         except InvalidToken as exc:
             return _unauthenticated(str(exc))
         except Exception as exc:
@@ -146,8 +148,9 @@ class AuthenticatedGraphQL:
                 error_body("SERVICE_UNAVAILABLE", "The database is unavailable; retry shortly."),
                 status_code=503,
             )
-        if row is None:
+        if facts is None:
             return _unauthenticated("The access token's user is unknown or inactive.")
+        row = facts.row
         if row["session_ended"]:
             return _unauthenticated("The access token's sign-in has ended (logged out).")
         purpose, refusal = self._purpose(request, row["role"])
@@ -155,7 +158,7 @@ class AuthenticatedGraphQL:
             return refusal
         today = date.today()
         context = Context(
-            principal=principal_from(row, today=today, purpose=purpose),
+            principal=facts.principal(today=today, purpose=purpose),
             db=db,
             settings=self.settings,
             authorizer=self.authorizer,
@@ -170,48 +173,12 @@ class AuthenticatedGraphQL:
         request.state.context = context
         return None
 
-    async def _identify(self, token: str, db: RequestConnection):
+    async def _identify(self, token: str, db: RequestConnection) -> Facts | None:
         """The user's row and facts, from our own token or the external provider's."""
         if self.jwks is not None and unverified_issuer(token) == self.settings.oidc_issuer:
-            # the first use may fetch the provider's keys: keep that off the event loop
-            identity = await asyncio.to_thread(
-                verify_external, token, settings=self.settings, jwks=self.jwks
-            )
-            facts = await repos.external_facts(
-                db,
-                user_id=identity.user_id,
-                member_id=identity.member_id,
-                dependent_id=identity.dependent_id,
-            )
-            if facts["account"] is None:  # first sight: a shadow account to write as
-                shadowed = await accounts.add_shadow_user(
-                    db, user_id=identity.user_id, email=identity.email, role=identity.role.value,
-                    ties={"member_id": identity.member_id, "dependent_id": identity.dependent_id,
-                          "provider_id": identity.provider_id,
-                          "employer_id": identity.employer_id,
-                          "jurisdiction": identity.jurisdiction},
-                )  # fmt: skip
-                await db.commit()
-                facts = {**facts, "account": "active" if shadowed else None}
-            elif facts["account"] != "active":
-                return None  # deactivated here: the provider's token no longer opens the API
-            return {
-                "id": identity.user_id,
-                "email": identity.email,
-                "display_name": None,
-                "role": identity.role.value,
-                "member_id": identity.member_id,
-                "dependent_id": identity.dependent_id,
-                "provider_id": identity.provider_id,
-                "employer_id": identity.employer_id,
-                "jurisdiction": identity.jurisdiction,
-                "mfa_enabled": False,
-                # with a shadow account its id can be named (audit, authorship); without, not
-                "external": facts["account"] is None,
-                **facts,
-            }
-        verified = verify_access_token(token, settings=self.settings, key=self.key)
-        return await repos.principal_facts(db, verified.user_id, verified.session_id)
+            return await external_facts(token, db, settings=self.settings, jwks=self.jwks)
+        verified = self.tokens.verify(token)
+        return await self.principals.facts(db, verified.user_id, verified.session_id)
 
     def _purpose(self, request: Request, role: str):
         """The purpose of use stated in X-Purpose-Of-Use, or the role's default."""
@@ -293,9 +260,11 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     async def lifespan(app):
         runs.start()  # validation runs, in the background of every replica
         hub.start()  # the outbox listener that feeds this replica's subscribers
+        graphql.principals.start()  # the listener that keeps cached principals true
         try:
             yield
         finally:
+            await graphql.principals.stop()
             await hub.stop()
             await runs.stop()
             await engine.dispose()
@@ -316,4 +285,5 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     app.state.authorizer = authorizer
     app.state.runs = runs
     app.state.hub = hub
+    app.state.principals = graphql.principals
     return app

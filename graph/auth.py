@@ -6,9 +6,11 @@ Only ES256 is accepted, so `alg: none` and HS256-with-the-public-key tokens are 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
@@ -21,6 +23,7 @@ from db import settings as db_settings
 from graph.config import Settings
 
 ALGORITHMS = ["ES256"]
+LEEWAY = 30  # seconds of clock leeway on `exp` (and `nbf`, `iat`)
 
 
 class InvalidToken(Exception):
@@ -92,7 +95,7 @@ def issue_access_token(
 def validate_claims(claims: dict, *, issuer: str, audience: str) -> None:
     """Issuer, audience, subject and expiry, all required (30 s of clock leeway)."""
     registry = jwt.JWTClaimsRegistry(
-        leeway=30,
+        leeway=LEEWAY,
         iss={"essential": True, "value": issuer},
         aud={"essential": True, "value": audience},
         sub={"essential": True},
@@ -123,3 +126,33 @@ def verify_access_token(token: str, *, settings: Settings, key: ECKey) -> Verifi
         session_id=session_id,
         expires_at=float(exp) if isinstance(exp, int | float) else None,
     )
+
+
+class VerifiedTokens:
+    """Tokens already verified, kept until their expiry so a repeated bearer token skips the
+    signature check (bounded; the least recently used goes first). Only the token is cached:
+    whether its sign-in has ended (logout) or its user is still active is a fact of the
+    principal, looked at on every request (graph/principal_cache.py)."""
+
+    def __init__(self, *, settings: Settings, key: ECKey, size: int = 10_000) -> None:
+        self.settings, self.key, self.size = settings, key, size
+        self._seen: OrderedDict[bytes, VerifiedToken] = OrderedDict()
+
+    def verify(self, token: str) -> VerifiedToken:
+        digest = hashlib.sha256(token.encode()).digest()  # no bearer token is kept in memory
+        hit = self._seen.get(digest)
+        if hit is not None:
+            # the test validate_claims makes (joserfc: refused when exp <= now - leeway)
+            if hit.expires_at is not None and hit.expires_at > int(time.time()) - LEEWAY:
+                self._seen.move_to_end(digest)
+                return hit
+            del self._seen[digest]
+        verified = verify_access_token(token, settings=self.settings, key=self.key)
+        if verified.expires_at is not None:
+            self._seen[digest] = verified
+            if len(self._seen) > self.size:
+                self._seen.popitem(last=False)
+        return verified
+
+    def __len__(self) -> int:
+        return len(self._seen)

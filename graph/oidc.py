@@ -7,6 +7,7 @@ come from the provider's claims (`<prefix>role`, `<prefix>member_id`, ...).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import uuid
@@ -18,10 +19,12 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from db import accounts, repos
 from domain.access import ROLE_TIES
 from domain.enums import Role
 from graph.auth import InvalidToken, validate_claims
 from graph.config import Settings
+from graph.principal_cache import Facts
 
 ALGORITHMS = ["RS256", "ES256", "PS256"]
 _NAMESPACE = uuid.UUID("2f1d7c1e-2b9a-4d35-8d0b-6c2a3a1f0e11")
@@ -138,3 +141,43 @@ def _check_ties(identity: ExternalIdentity) -> None:
     needed = ROLE_TIES.get(identity.role)
     if needed and getattr(identity, needed) is None:
         raise InvalidToken(f"a {identity.role.value} token must carry its {needed} claim")
+
+
+async def external_facts(token: str, db, *, settings: Settings, jwks: Jwks) -> Facts | None:
+    """The facts of a user signed in at the external provider (never cached: there is no
+    sign-in of ours to key them by); None when its shadow account was deactivated here."""
+    # the first use may fetch the provider's keys: keep that off the event loop
+    identity = await asyncio.to_thread(verify_external, token, settings=settings, jwks=jwks)
+    facts = await repos.external_facts(
+        db,
+        user_id=identity.user_id,
+        member_id=identity.member_id,
+        dependent_id=identity.dependent_id,
+    )
+    if facts["account"] is None:  # first sight: a shadow account to write as
+        shadowed = await accounts.add_shadow_user(
+            db, user_id=identity.user_id, email=identity.email, role=identity.role.value,
+            ties={"member_id": identity.member_id, "dependent_id": identity.dependent_id,
+                  "provider_id": identity.provider_id,
+                  "employer_id": identity.employer_id,
+                  "jurisdiction": identity.jurisdiction},
+        )  # fmt: skip
+        await db.commit()
+        facts = {**facts, "account": "active" if shadowed else None}
+    elif facts["account"] != "active":
+        return None  # deactivated here: the provider's token no longer opens the API
+    return Facts({
+        "id": identity.user_id,
+        "email": identity.email,
+        "display_name": None,
+        "role": identity.role.value,
+        "member_id": identity.member_id,
+        "dependent_id": identity.dependent_id,
+        "provider_id": identity.provider_id,
+        "employer_id": identity.employer_id,
+        "jurisdiction": identity.jurisdiction,
+        "mfa_enabled": False,
+        # with a shadow account its id can be named (audit, authorship); without, not
+        "external": facts["account"] is None,
+        **facts,
+    })  # fmt: skip
