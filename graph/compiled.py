@@ -1,84 +1,46 @@
-"""The compiled read path: leaf fields without a resolver cost a dictionary write.
+"""The compiled read path: a plan per (type, field), executed level by level.
 
 graphql-core executes every field the same way: it builds a resolve-info object, calls the
 resolver through strawberry's wrappers, checks for an awaitable, then dispatches on the
-return type to complete the value. For most of a response that work buys nothing: a
-column of a row (`claimNumber`, `status`, `dateOfBirth`...) is read by attribute access,
-where the field policy decides (graph/fields.py, which masks, refuses and audits), and is
-then coerced to its scalar or enum.
+return type to complete the value, and gathers each object's awaitable fields as tasks.
+For most of a response that work buys nothing. The first request plans each (object type,
+field) once (graph/plans.py):
 
-For each (object type, field) the first request plans the field once: a *leaf* (a scalar
-or an enum, possibly non-null) whose resolver is strawberry's default attribute read, with
-no arguments and no field extensions, is read and coerced directly. Everything else (a
-custom resolver, an object, a list, an abstract type, any middleware) takes graphql-core's
-own path, so what the compiler does not know is answered as before, never differently.
-Errors are located and collected exactly as graphql-core does (`handle_field_error`), so
-a FORBIDDEN field is null with its error at the same path.
+- a *leaf* (a scalar or enum) whose resolver is strawberry's attribute read is read where
+  the field policy decides (graph/fields.py, which masks, refuses and audits) and coerced
+  in place: a dictionary write, not a resolver call;
+- a *relation* (a resolver declared with graph.rows.relation: one row or a list of rows
+  by a key of the parent's row) is loaded for a whole list of parents before the list is
+  completed, one batched statement per relation per level as the loaders do anyway, and
+  each parent then completes it without calling its resolver or waiting on a task.
+
+Everything else (a custom resolver, arguments, unions, a relation whose load failed, any
+middleware) takes graphql-core's own path, so what the plan does not know is answered as
+before, never differently. Errors are located and collected as graphql-core does
+(`handle_field_error`), so a FORBIDDEN field is null with its error at the same path.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
 from typing import Any
 
-from graphql import (
-    GraphQLLeafType,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLOutputType,
-    is_leaf_type,
-)
+from graphql import GraphQLObjectType, GraphQLOutputType
 from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-
-@dataclass(frozen=True, slots=True)
-class LeafPlan:
-    """How to answer one leaf field of one object type without its resolver."""
-
-    attribute: str  # the Python attribute the default resolver would read
-    leaf: GraphQLLeafType  # the named scalar or enum it coerces to
-    return_type: GraphQLOutputType  # as declared (maybe non-null), for errors
-    non_null: bool
-    label: str  # "Type.field", for graphql-core's non-null error message
-
-
-_PLANS: dict[tuple[int, str], LeafPlan | None] = {}
-
-
-def _plan(parent_type: GraphQLObjectType, field_name: str) -> LeafPlan | None:
-    key = (id(parent_type), field_name)
-    try:
-        return _PLANS[key]
-    except KeyError:
-        pass
-    plan = None
-    field_def = parent_type.fields.get(field_name)
-    definition = (field_def.extensions or {}).get("strawberry-definition") if field_def else None
-    if (
-        definition is not None
-        and getattr(field_def.resolve, "_is_default", False)  # strawberry's basic field
-        and not field_def.args
-        and not definition.extensions
-    ):
-        return_type = field_def.type
-        non_null = isinstance(return_type, GraphQLNonNull)
-        named = return_type.of_type if non_null else return_type
-        if is_leaf_type(named):
-            plan = LeafPlan(
-                definition.python_name,
-                named,
-                return_type,
-                non_null,
-                f"{parent_type.name}.{field_name}",
-            )
-    _PLANS[key] = plan
-    return plan
+from graph.plans import LeafPlan, RelationPlan, plain_object, plan_of, to_nodes
+from graph.rows import built
 
 
 class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's executor, with planned leaf fields answered in place."""
+    """graphql-core's executor, with planned fields answered in place."""
 
+    def _planning(self) -> bool:
+        manager = self.middleware_manager
+        return manager is None or not manager.middlewares
+
+    # --- one object: its fields ----------------------------------------------------------
     def execute_fields(
         self,
         parent_type: GraphQLObjectType,
@@ -87,7 +49,7 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: Any,
         position_context: Any,
     ):
-        if self.middleware_manager is not None and self.middleware_manager.middlewares:
+        if not self._planning():
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
@@ -98,37 +60,74 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
             for response_name, details in grouped_field_set.items():
                 field_path = Path(path, response_name, parent_type.name)
                 first = details[0].node
-                plan = None if first.arguments else _plan(parent_type, first.name.value)
-                if plan is None:
+                plan = None if first.arguments else plan_of(parent_type, first.name.value)
+                if plan is not None:
+                    result = self._planned(plan, parent_type, source_value, details, field_path,
+                                           position_context)  # fmt: skip
+                else:
+                    result = Undefined
+                if result is Undefined:  # unplanned, or not answerable here: the usual path
                     result = self.execute_field(
                         parent_type, source_value, details, field_path, position_context
                     )
                     if result is Undefined:
                         continue
-                    results[response_name] = result
-                    if is_awaitable(result):
-                        awaitable_fields.append(response_name)
-                    continue
-                try:
-                    value = getattr(source_value, plan.attribute)
-                    if is_awaitable(value):  # not a plain read after all: the usual path
-                        result = self.execute_field(
-                            parent_type, source_value, details, field_path, position_context
-                        )
-                        results[response_name] = result
-                        awaitable_fields.append(response_name)
-                        continue
-                    results[response_name] = self._leaf(plan, value)
-                except Exception as raw_error:
-                    self.handle_field_error(raw_error, plan.return_type, details, field_path)
-                    results[response_name] = None
+                results[response_name] = result
+                if is_awaitable(result):
+                    awaitable_fields.append(response_name)
         except Exception:
             if awaitable_fields:
                 self.settle_in_background([results[f] for f in awaitable_fields])
             raise
         if not awaitable_fields:
             return results
-        return self._gather(results, awaitable_fields)
+        return _gather(results, awaitable_fields)
+
+    def _planned(self, plan, parent_type, source, details, path, position_context) -> Any:
+        """The field's completed value, or Undefined when the usual path must answer."""
+        if isinstance(plan, LeafPlan):
+            try:
+                value = getattr(source, plan.attribute)
+                if self.is_awaitable(value):  # not a plain read after all
+                    _close(value)
+                    return Undefined
+                return self._leaf(plan, value)
+            except Exception as raw_error:
+                self.handle_field_error(raw_error, plan.return_type, details, path)
+                return None
+        loaded = self._loaded(plan, source)
+        if loaded is Undefined:
+            return Undefined
+        info = self.build_resolve_info(plan.field, to_nodes(details), parent_type, path)
+        try:
+            completed = self.complete_value(
+                plan.return_type, details, info, path, built(plan.cls, plan.relation, loaded),
+                position_context,
+            )  # fmt: skip
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, plan.return_type, details, path)
+            return None
+        if self.is_awaitable(completed):
+            return self._completing(completed, plan.return_type, details, path)
+        return completed
+
+    def _loaded(self, plan: RelationPlan, source: Any) -> Any:
+        """What the relation's loader already holds for this parent, else Undefined."""
+        row = getattr(source, "_row", None)
+        key = None if row is None else row[plan.relation.key]
+        if key is None:
+            return Undefined
+        future = self.context_value.loader(plan.relation.loader)._cache.get(key)
+        if future is None or not future.done() or future.cancelled() or future.exception():
+            return Undefined
+        return future.result()
+
+    async def _completing(self, completed, return_type, details, path) -> Any:
+        try:
+            return await completed
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, details, path)
+            return None
 
     def _leaf(self, plan: LeafPlan, value: Any) -> Any:
         # complete_value's steps for a leaf, in its order
@@ -140,14 +139,78 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
             return None
         return self.complete_leaf_value(plan.leaf, value)
 
-    @staticmethod
-    async def _gather(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
-        from graphql.pyutils.gather_with_cancel import gather_with_cancel
+    # --- a list of objects: its relations, loaded for the whole level ----------------------
+    def complete_iterable_value(
+        self,
+        item_type: GraphQLOutputType,
+        field_details_list: Any,
+        info: Any,
+        path: Path,
+        items: Any,
+        position_context: Any,
+    ):
+        complete = super().complete_iterable_value
+        if not self._planning() or not isinstance(items, list) or not items:
+            return complete(item_type, field_details_list, info, path, items, position_context)
+        named = getattr(item_type, "of_type", item_type)
+        loads: list[asyncio.Future] = []
+        if isinstance(named, GraphQLObjectType):
+            self._prefetch(named, field_details_list, items, loads)
+        if not loads:
+            return complete(item_type, field_details_list, info, path, items, position_context)
 
-        if len(awaitable_fields) == 1:
-            field = awaitable_fields[0]
-            results[field] = await results[field]
-        else:
-            awaited = await gather_with_cancel(*(results[f] for f in awaitable_fields))
-            results.update(zip(awaitable_fields, awaited, strict=True))
-        return results
+        async def after_loads() -> list[Any]:
+            # failures stay in the loaders' futures: those parents take the usual path,
+            # which meets the same error at the same place
+            await asyncio.gather(*loads, return_exceptions=True)
+            completed = complete(item_type, field_details_list, info, path, items,
+                                 position_context)  # fmt: skip
+            return await completed if self.is_awaitable(completed) else completed
+
+        return after_loads()
+
+    def _prefetch(self, object_type, field_details_list, sources: list, loads: list) -> None:
+        """Start one batched load per relation selected on these parents (and on the
+        objects their plain fields hold, such as a connection edge's node)."""
+        grouped = self.collect_subfields(object_type, field_details_list)[0]
+        for details in grouped.values():
+            first = details[0].node
+            if first.arguments:
+                continue
+            plan = plan_of(object_type, first.name.value)
+            if isinstance(plan, RelationPlan):
+                keys = {
+                    key
+                    for s in sources
+                    if (row := getattr(s, "_row", None)) is not None
+                    and (key := row[plan.relation.key]) is not None
+                }
+                if keys:
+                    loader = self.context_value.loader(plan.relation.loader)
+                    loads.append(loader.load_many(list(keys)))
+            elif plan is None:
+                inner = plain_object(object_type, first.name.value)
+                if inner is not None:
+                    attribute, inner_type = inner
+                    held = [getattr(s, attribute, None) for s in sources]
+                    held = [h for h in held if h is not None]
+                    if held:
+                        self._prefetch(inner_type, details, held, loads)
+
+
+def _close(awaitable: Any) -> None:
+    close = getattr(awaitable, "close", None)
+    if close is not None:
+        close()
+
+
+async def _gather(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
+    from graphql.pyutils.gather_with_cancel import gather_with_cancel
+
+    if len(awaitable_fields) == 1:
+        field = awaitable_fields[0]
+        results[field] = await results[field]
+    else:
+        awaited = await gather_with_cancel(*(results[f] for f in awaitable_fields))
+        results.update(zip(awaitable_fields, awaited, strict=True))
+    return results

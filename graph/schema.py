@@ -77,6 +77,29 @@ def shape_error(error: GraphQLError, request_id: str | None) -> GraphQLError:
     )
 
 
+def in_response_order(errors: list[GraphQLError], data) -> list[GraphQLError]:
+    """Errors in the order their paths appear in the response (errors without a path
+    first, ties as they came). graphql-core lists them as fields happen to finish, which
+    depends on timing and on how the operation was executed; a client, a log and the
+    compiled path's differential test all get the same order for the same answer."""
+
+    def position(path) -> tuple:
+        at, out = data, []
+        for step in path or ():
+            if isinstance(at, dict) and step in at:
+                out.append(list(at).index(step))
+                at = at[step]
+            elif isinstance(at, list) and isinstance(step, int) and step < len(at):
+                out.append(step)
+                at = at[step]
+            else:  # below a null: after its siblings' known places
+                out.append(1 << 30)
+                at = None
+        return tuple(out)
+
+    return sorted(errors, key=lambda e: position(e.path))
+
+
 class StableErrors(SchemaExtension):
     def on_operation(self):
         yield
@@ -84,7 +107,8 @@ class StableErrors(SchemaExtension):
         if result is not None and result.errors:
             ctx = self.execution_context.context
             request_id = getattr(ctx, "request_id", None)
-            result.errors = [shape_error(e, request_id) for e in result.errors]
+            shaped = [shape_error(e, request_id) for e in result.errors]
+            result.errors = in_response_order(shaped, result.data)
 
     def on_stream_result(self, result):
         # Over a WebSocket each result (every event of a subscription, a validation error, a

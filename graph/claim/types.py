@@ -15,7 +15,7 @@ from graph import loaders as ld
 from graph.context import Info
 from graph.fields import BUSINESS, PHI, Classified, classified
 from graph.relay import Node
-from graph.rows import build, build_optional
+from graph.rows import build, build_optional, relation
 from policies.resources import FieldView
 
 if TYPE_CHECKING:
@@ -74,45 +74,53 @@ class Claim(Node):
         return FieldView(type="Claim")
 
     @strawberry.field(description="The subscriber whose coverage the claim is under.")
+    @relation(ld.MemberByIdLoader, "member_id")
     async def member(self, info: Info) -> MemberRef | None:
         from graph.member.types import Member
 
         return await _one(info, ld.MemberByIdLoader, Member, self._row["member_id"])
 
     @strawberry.field(description="The patient, when it is a dependent rather than the member.")
+    @relation(ld.DependentByIdLoader, "dependent_id")
     async def dependent(self, info: Info) -> DependentRef | None:
         from graph.member.types import Dependent
 
         return await _one(info, ld.DependentByIdLoader, Dependent, self._row["dependent_id"])
 
     @strawberry.field
+    @relation(ld.ProviderByIdLoader, "provider_id")
     async def provider(self, info: Info) -> ProviderRef | None:
         from graph.provider.types import Provider
 
         return await _one(info, ld.ProviderByIdLoader, Provider, self._row["provider_id"])
 
     @strawberry.field
+    @relation(ld.PolicyByIdLoader, "policy_id")
     async def policy(self, info: Info) -> PolicyRef | None:
         from graph.policy.types import Policy
 
         return await _one(info, ld.PolicyByIdLoader, Policy, self._row["policy_id"])
 
     @strawberry.field(description="One line per procedure, in order.")
+    @relation(ld.ClaimLinesByClaimIdLoader, many=True)
     async def lines(self, info: Info) -> list[ClaimLine]:
         rows = await info.context.loader(ld.ClaimLinesByClaimIdLoader).load(self.db_id)
         return [build(ClaimLine, r) for r in rows]
 
     @strawberry.field(description="The status timeline, oldest first.")
+    @relation(ld.ClaimEventsByClaimIdLoader, many=True)
     async def events(self, info: Info) -> list[ClaimEvent]:
         rows = await info.context.loader(ld.ClaimEventsByClaimIdLoader).load(self.db_id)
         return [build(ClaimEvent, r) for r in rows]
 
     @strawberry.field
+    @relation(ld.AppealsByClaimIdLoader, many=True)
     async def appeals(self, info: Info) -> list[Appeal]:
         rows = await info.context.loader(ld.AppealsByClaimIdLoader).load(self.db_id)
         return [build(Appeal, r) for r in rows]
 
     @strawberry.field
+    @relation(ld.PaymentsByClaimIdLoader, many=True)
     async def payments(self, info: Info) -> list[Payment]:
         rows = await info.context.loader(ld.PaymentsByClaimIdLoader).load(self.db_id)
         return [build(Payment, r) for r in rows]

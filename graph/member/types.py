@@ -15,7 +15,7 @@ from graph.claim.inputs import ClaimFilter, ClaimOrder, nested_claims
 from graph.context import Info
 from graph.fields import BUSINESS, PHI, RESTRICTED, classified
 from graph.relay import Connection, Node
-from graph.rows import build, build_optional
+from graph.rows import build, build_optional, relation
 from policies.resources import FieldView
 
 if TYPE_CHECKING:
@@ -96,6 +96,7 @@ class Member(Person):
         return build_optional(Employer, row)
 
     @strawberry.field
+    @relation(ld.DependentsByMemberIdLoader, many=True)
     async def dependents(self, info: Info) -> list[Dependent]:
         rows = await info.context.loader(ld.DependentsByMemberIdLoader).load(self.db_id)
         return [build(Dependent, r) for r in rows]
@@ -106,6 +107,7 @@ class Member(Person):
         return len(rows)
 
     @strawberry.field
+    @relation(ld.PoliciesByMemberIdLoader, many=True)
     async def policies(self, info: Info) -> list[PolicyRef]:
         from graph.policy.types import Policy
 

@@ -14,7 +14,7 @@ from graph.claim.inputs import ClaimFilter, ClaimOrder, nested_claims
 from graph.context import Info
 from graph.fields import BUSINESS, PUBLIC, RESTRICTED, classified
 from graph.relay import Connection, Node
-from graph.rows import build, build_optional
+from graph.rows import build, build_optional, relation
 from policies.resources import FieldView
 
 if TYPE_CHECKING:
@@ -89,16 +89,19 @@ class Provider(Node):
         )
 
     @strawberry.field(description="The practitioners of this group.")
+    @relation(ld.PractitionersByGroupIdLoader, many=True)
     async def practitioners(self, info: Info) -> list[Provider]:
         rows = await info.context.loader(ld.PractitionersByGroupIdLoader).load(self.db_id)
         return [build(Provider, r) for r in rows]
 
     @strawberry.field(description="Licences and certifications on file (credentialing).")
+    @relation(ld.CredentialsByProviderIdLoader, many=True)
     async def credentials(self, info: Info) -> list[Credential]:
         rows = await info.context.loader(ld.CredentialsByProviderIdLoader).load(self.db_id)
         return [build(Credential, r) for r in rows]
 
     @strawberry.field
+    @relation(ld.ContractsByProviderIdLoader, many=True)
     async def contracts(self, info: Info) -> list[Contract]:
         rows = await info.context.loader(ld.ContractsByProviderIdLoader).load(self.db_id)
         return [build(Contract, r) for r in rows]

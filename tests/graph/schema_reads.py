@@ -34,12 +34,14 @@ def required(arg: dict) -> bool:
     return arg["type"]["kind"] == "NON_NULL" and arg["defaultValue"] is None
 
 
-def selection(types: dict, name: str, depth: int, path: tuple[str, ...]) -> str:
+def selection(
+    types: dict, name: str, depth: int, path: tuple[str, ...], max_depth: int = MAX_DEPTH
+) -> str:
     """Every field of a type: scalars whole, objects to MAX_DEPTH, each type once per path."""
     t = types[name]
     if t["kind"] in ("UNION", "INTERFACE"):
         parts = [
-            f"... on {p['name']} {{ {selection(types, p['name'], depth, path)} }}"
+            f"... on {p['name']} {{ {selection(types, p['name'], depth, path, max_depth)} }}"
             for p in t["possibleTypes"]
         ]
         return "__typename " + " ".join(parts)
@@ -51,13 +53,13 @@ def selection(types: dict, name: str, depth: int, path: tuple[str, ...]) -> str:
         args = "(first: 100)" if any(a["name"] == "first" for a in field["args"]) else ""
         if kind in ("SCALAR", "ENUM"):
             out.append(field["name"] + args)
-        elif depth < MAX_DEPTH and child not in path:
-            inner = selection(types, child, depth + 1, (*path, child))
+        elif depth < max_depth and child not in path:
+            inner = selection(types, child, depth + 1, (*path, child), max_depth)
             out.append(f"{field['name']}{args} {{ {inner} }}")
     return " ".join(out)
 
 
-def root_reads(types: dict) -> list[tuple[str, str]]:
+def root_reads(types: dict, max_depth: int = MAX_DEPTH) -> list[tuple[str, str]]:
     """(root field, query) for every root query field that needs no argument."""
     reads = []
     for field in types["Query"]["fields"]:
@@ -68,6 +70,6 @@ def root_reads(types: dict) -> list[tuple[str, str]]:
         if kind in ("SCALAR", "ENUM"):
             reads.append((field["name"], f"{{ {field['name']}{args} }}"))
         else:
-            sel = selection(types, child, 1, (child,))
+            sel = selection(types, child, 1, (child,), max_depth)
             reads.append((field["name"], f"{{ {field['name']}{args} {{ {sel} }} }}"))
     return reads

@@ -4,7 +4,7 @@ Every read is sent twice, as the same persona, to two apps over the same databas
 with the compiled path (the default) and one with COMPILED_READS off, which runs every
 field through graphql-core's resolvers. The JSON bodies, the errors (message, path, code)
 and the audit rows each request wrote must be the same. The reads are generated from the
-schema (every root list, every field to depth 3, through unions and interfaces) and sent
+schema (every root list, every field to depth 5, through unions and interfaces) and sent
 as every persona, plus the bench's operations and hand-written documents with aliases,
 fragments, directives and variables; a hypothesis test picks random sub-selections.
 """
@@ -92,6 +92,20 @@ def _normal(value):
     return value
 
 
+def _first_difference(a, b, path="") -> str:
+    """Where two answers first differ (a path and the two values, cut short)."""
+    a, b = _normal(a), _normal(b)
+    if isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys():
+        for key in a:
+            if a[key] != b[key]:
+                return _first_difference(a[key], b[key], f"{path}.{key}")
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            if x != y:
+                return _first_difference(x, y, f"{path}[{i}]")
+    return f"{path}: {str(a)[:300]} != {str(b)[:300]}"
+
+
 async def _audit(engine, request_id: str) -> list[tuple]:
     async with engine.connect() as conn:
         rows = await conn.execute(
@@ -109,7 +123,7 @@ async def _same(client, plain_client, engine, token, query, variables=None) -> d
     status, compiled, compiled_id = await _ask(client, token, query, variables)
     plain_status, plain, plain_id = await _ask(plain_client, token, query, variables)
     assert status == plain_status
-    assert _normal(compiled) == _normal(plain), query
+    assert _normal(compiled) == _normal(plain), (_first_difference(compiled, plain), query)
     assert await _audit(engine, compiled_id) == await _audit(engine, plain_id), query
     return compiled
 
@@ -118,7 +132,8 @@ def _small(query: str) -> str:
     return query.replace("(first: 100)", "(first: 4)")
 
 
-GENERATED = [(root, _small(q)) for root, q in root_reads(introspection())]
+# deep enough to reach the relations of a list's items (claims > edges > node > provider)
+GENERATED = [(root, _small(q)) for root, q in root_reads(introspection(), max_depth=5)]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
