@@ -34,6 +34,7 @@ from graph.loaders import UserByIdLoader
 from graph.logs import RequestTimer
 from graph.oidc import Jwks, external_facts, unverified_issuer
 from graph.principal_cache import Facts, PrincipalCache
+from graph.runtime import settle_heap
 from graph.schema import _is_database_down, build_schema
 from graph.signin import routes as signin_routes
 from graph.subscriptions.hub import Hub
@@ -123,6 +124,8 @@ class AuthenticatedGraphQL:
             await gate.too_large(exc.limit)(scope, receive, send_and_note)
         finally:
             await db.close()
+            if context is not None:
+                context.release()
             timer.done(
                 request_id=request_id,
                 principal=context.principal if context else None,
@@ -261,6 +264,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
         runs.start()  # validation runs, in the background of every replica
         hub.start()  # the outbox listener that feeds this replica's subscribers
         graphql.principals.start()  # the listener that keeps cached principals true
+        settle_heap(settings.gc_threshold)  # start-up is done: freeze what it made
         try:
             yield
         finally:

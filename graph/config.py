@@ -124,6 +124,9 @@ class Settings:
     # Leaf fields read in place by the compiled path (graph/compiled.py); false runs every
     # field through graphql-core's resolvers (the same answers, more slowly).
     compiled_reads: bool = field(default_factory=lambda: _flag("COMPILED_READS", True))
+    # The young generation is collected after this many allocations once the app has
+    # started (graph/runtime.py); 0 keeps Python's default of 700.
+    gc_threshold: int = field(default_factory=lambda: _int("GC_THRESHOLD", 50_000))
     # JSON bodies above this are refused, announced or not (uploads: the limits above).
     max_json_body_bytes: int = field(
         default_factory=lambda: _int("MAX_JSON_BODY_BYTES", 1024 * 1024)
