@@ -9,7 +9,8 @@ something reads it (and keeps the result), so the cost follows the fields asked 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -37,6 +38,28 @@ def base(table: Table) -> Select:
     """`SELECT` of those columns FROM the table, built once (a statement is extended by
     copying, so each query starts from this one without coercing every column again)."""
     return select(*columns(table)[0])
+
+
+_STATEMENTS: OrderedDict[tuple, tuple[Select, Any]] = OrderedDict()
+_KEPT = 2048
+
+
+def reused(key: tuple, pin: Any, build: Callable[[], Select]) -> Select:
+    """The statement built for `key` the first time, executed again with new values.
+
+    Building a statement and walking it for SQLAlchemy's cache key cost more than running
+    it; the walk is kept on the statement object, so a statement whose values are all bind
+    parameters is built and walked once. `pin` (the row condition, shared per principal by
+    db.filters.scoped) is kept with it, so the id in `key` stays its own."""
+    hit = _STATEMENTS.get(key)
+    if hit is not None:
+        _STATEMENTS.move_to_end(key)
+        return hit[0]
+    statement = build()
+    _STATEMENTS[key] = (statement, pin)
+    if len(_STATEMENTS) > _KEPT:
+        _STATEMENTS.popitem(last=False)
+    return statement
 
 
 def decoders(table: Table) -> dict[str, Encrypted]:

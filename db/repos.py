@@ -6,7 +6,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, and_, func, or_, select, true, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    true,
+    tuple_,
+)
 from sqlalchemy.engine import RowMapping
 
 from db import lazy
@@ -60,14 +72,43 @@ def page_statement(
     return stmt.order_by(*_order_by(table, order)).limit(first + 1)
 
 
-async def fetch_page(conn, table: Table, **kw) -> list[RowMapping]:
+def _first_page(table: Table, condition: ColumnElement[bool], order: Sequence[Order]) -> Select:
+    return (
+        lazy.base(table)
+        .where(condition)
+        .order_by(*_order_by(table, order))
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+async def fetch_page(
+    conn,
+    table: Table,
+    *,
+    condition: ColumnElement[bool],
+    order: Sequence[Order],
+    first: int,
+    after: Sequence[Any] | None,
+) -> list[RowMapping]:
     """first+1 rows after the cursor, so the caller knows whether there is a next page."""
-    result = await conn.execute(page_statement(table, **kw))
+    if after is None:  # the first page: one statement per list and principal, reused
+        key = ("page", table.name, id(condition), tuple(order))
+        stmt = lazy.reused(key, condition, lambda: _first_page(table, condition, order))
+        result = await conn.execute(stmt, {"limit": first + 1})
+    else:
+        result = await conn.execute(
+            page_statement(table, condition=condition, order=order, first=first, after=after)
+        )
     return lazy.rows(result, lazy.decoders(table))
 
 
 async def count(conn, table: Table, *, condition: ColumnElement[bool]) -> int:
-    result = await conn.execute(select(func.count()).select_from(table).where(condition))
+    stmt = lazy.reused(
+        ("count", table.name, id(condition)),
+        condition,
+        lambda: select(func.count()).select_from(table).where(condition),
+    )
+    result = await conn.execute(stmt)
     return int(result.scalar_one())
 
 
@@ -81,10 +122,15 @@ async def fetch_by_column(
     order: Sequence[Order] = (),
 ) -> list[RowMapping]:
     """All rows whose `column` is one of `keys` (one statement for a whole batch)."""
-    stmt = lazy.base(table).where(table.c[column].in_(list(keys)), condition)
-    if order:
-        stmt = stmt.order_by(*_order_by(table, order))
-    result = await conn.execute(stmt)
+
+    def build() -> Select:
+        keyed = table.c[column].in_(bindparam("keys", expanding=True))
+        stmt = lazy.base(table).where(keyed, condition)
+        return stmt.order_by(*_order_by(table, order)) if order else stmt
+
+    key = ("by", table.name, column, id(condition), tuple(order))
+    stmt = lazy.reused(key, condition, build)
+    result = await conn.execute(stmt, {"keys": list(keys)})
     return lazy.rows(result, lazy.decoders(table))
 
 
@@ -104,6 +150,17 @@ async def fetch_pages_by_column(
     The ranking runs over ids and sort keys only, then joins back for the rows: a window
     over every column would cost more to build than to run.
     """
+    params = {"keys": list(keys), "limit": first + 1}
+    if after is None:  # the first pages: one statement per relation and principal, reused
+        key = ("pages", table.name, column, id(condition), tuple(order))
+        stmt = lazy.reused(key, condition, lambda: _pages(table, column, condition, order, None))
+    else:
+        stmt = _pages(table, column, condition, order, after)
+    result = await conn.execute(stmt, params)
+    return lazy.rows(result, lazy.decoders(table))
+
+
+def _pages(table, column, condition, order, after) -> Select:
     parent = table.c[column]
     sort_columns = [table.c[o.column] for o in order if o.column != "id"]
     inner = select(
@@ -112,7 +169,7 @@ async def fetch_pages_by_column(
         *sort_columns,
         func.count().over(partition_by=parent).label("_total"),
         (_after(table, order, after) if after is not None else true()).label("_past_cursor"),
-    ).where(parent.in_(list(keys)), condition)
+    ).where(parent.in_(bindparam("keys", expanding=True)), condition)
     sub = inner.subquery()
     ranked = (
         select(
@@ -125,15 +182,13 @@ async def fetch_pages_by_column(
         .where(sub.c._past_cursor)
         .subquery()
     )
-    stmt = (
+    return (
         lazy.base(table)
         .add_columns(ranked.c._rank, ranked.c._total)
         .join(ranked, ranked.c.id == table.c.id)
-        .where(ranked.c._rank <= first + 1)
+        .where(ranked.c._rank <= bindparam("limit", type_=Integer))
         .order_by(parent, ranked.c._rank)
     )
-    result = await conn.execute(stmt)
-    return lazy.rows(result, lazy.decoders(table))
 
 
 async def active_user(conn, user_id) -> RowMapping | None:
