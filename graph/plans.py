@@ -41,7 +41,7 @@ class RelationPlan:
     field: GraphQLField
     return_type: GraphQLOutputType
     relation: Relation
-    cls: type  # the strawberry type each row is built as
+    cls: type | None  # the strawberry type each row is built as (None for a count)
 
 
 _PLANS: dict[tuple[int, str], LeafPlan | RelationPlan | None] = {}
@@ -84,7 +84,9 @@ def _plan(parent_type: GraphQLObjectType, field_name: str) -> LeafPlan | Relatio
     resolver = definition.base_resolver
     relation = getattr(getattr(resolver, "wrapped_func", None), "__claimgraph_relation__", None)
     named = _strip(return_type)
-    if relation is None or not isinstance(named, GraphQLObjectType):
+    if relation is not None and relation.count and is_leaf_type(named):
+        return RelationPlan(field_def, return_type, relation, None)
+    if relation is None or relation.count or not isinstance(named, GraphQLObjectType):
         return None
     cls = _definition_origin(named)
     if cls is None or relation.many != isinstance(_strip_non_null(return_type), GraphQLList):

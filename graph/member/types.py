@@ -102,6 +102,7 @@ class Member(Person):
         return [build(Dependent, r) for r in rows]
 
     @strawberry.field(description="How many dependents of this member you may see.")
+    @relation(ld.DependentsByMemberIdLoader, count=True)
     async def dependent_count(self, info: Info) -> int:
         rows = await info.context.loader(ld.DependentsByMemberIdLoader).load(self.db_id)
         return len(rows)
