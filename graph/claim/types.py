@@ -197,6 +197,7 @@ class Appeal(Node):
         return FieldView(type="Appeal")
 
     @strawberry.field
+    @relation(ld.ClaimByIdLoader, "claim_id")
     async def claim(self, info: Info) -> Claim | None:
         return await _one(info, ld.ClaimByIdLoader, Claim, self._row["claim_id"])
 
@@ -221,10 +222,12 @@ class Payment(Node):
         return FieldView(type="Payment")
 
     @strawberry.field
+    @relation(ld.ClaimByIdLoader, "claim_id")
     async def claim(self, info: Info) -> Claim | None:
         return await _one(info, ld.ClaimByIdLoader, Claim, self._row["claim_id"])
 
     @strawberry.field
+    @relation(ld.PolicyByIdLoader, "policy_id")
     async def policy(self, info: Info) -> PolicyRef | None:
         from graph.policy.types import Policy
 

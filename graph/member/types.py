@@ -86,6 +86,7 @@ class Member(Person):
         return "Member", self.db_id, self.db_id, None
 
     @strawberry.field
+    @relation(ld.EmployerByIdLoader, "employer_id")
     async def employer(self, info: Info) -> EmployerRef | None:
         from graph.employer.types import Employer
 
@@ -153,6 +154,7 @@ class Dependent(Person):
         )
 
     @strawberry.field(description="The subscriber this dependent is covered through.")
+    @relation(ld.MemberByIdLoader, "member_id")
     async def member(self, info: Info) -> Member | None:
         row = await info.context.loader(ld.MemberByIdLoader).load(self._row["member_id"])
         return build_optional(Member, row)

@@ -13,7 +13,7 @@ from graph import loaders as ld
 from graph.context import Info
 from graph.fields import BUSINESS, classified
 from graph.relay import Node
-from graph.rows import build_optional
+from graph.rows import build_optional, relation
 from policies.resources import FieldView
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ class Policy(Node):
         return FieldView(type="Policy")
 
     @strawberry.field
+    @relation(ld.MemberByIdLoader, "member_id")
     async def member(self, info: Info) -> MemberRef | None:
         from graph.member.types import Member
 

@@ -80,6 +80,7 @@ class Provider(Node):
         return FieldView(type="Provider", own_organisation=own)
 
     @strawberry.field(description="The group this practitioner belongs to.")
+    @relation(ld.ProviderByIdLoader, "parent_id")
     async def group(self, info: Info) -> Provider | None:
         parent = self._row["parent_id"]
         if parent is None:
@@ -142,6 +143,7 @@ class Credential(Node):
         return FieldView(type="Credential")
 
     @strawberry.field
+    @relation(ld.ProviderByIdLoader, "provider_id")
     async def provider(self, info: Info) -> Provider | None:
         row = await info.context.loader(ld.ProviderByIdLoader).load(self._row["provider_id"])
         return build_optional(Provider, row)
@@ -170,6 +172,7 @@ class Contract(Node):
         return FieldView(type="Contract")
 
     @strawberry.field
+    @relation(ld.ProviderByIdLoader, "provider_id")
     async def provider(self, info: Info) -> Provider | None:
         row = await info.context.loader(ld.ProviderByIdLoader).load(self._row["provider_id"])
         return build_optional(Provider, row)

@@ -12,7 +12,7 @@ from graph import loaders as ld
 from graph.context import Info
 from graph.fields import BUSINESS, classified
 from graph.relay import Node
-from graph.rows import build_optional
+from graph.rows import build_optional, relation
 from policies.resources import FieldView
 
 if TYPE_CHECKING:
@@ -49,24 +49,28 @@ class User(Node):
         return FieldView(type="User")
 
     @strawberry.field(description="The member record, for a member.")
+    @relation(ld.MemberByIdLoader, "member_id")
     async def member(self, info: Info) -> MemberRef | None:
         from graph.member.types import Member
 
         return await _tied(info, ld.MemberByIdLoader, Member, self._row["member_id"])
 
     @strawberry.field(description="The dependent record, for an adult dependent.")
+    @relation(ld.DependentByIdLoader, "dependent_id")
     async def dependent(self, info: Info) -> DependentRef | None:
         from graph.member.types import Dependent
 
         return await _tied(info, ld.DependentByIdLoader, Dependent, self._row["dependent_id"])
 
     @strawberry.field(description="The provider organisation, for provider staff.")
+    @relation(ld.ProviderByIdLoader, "provider_id")
     async def provider(self, info: Info) -> ProviderRef | None:
         from graph.provider.types import Provider
 
         return await _tied(info, ld.ProviderByIdLoader, Provider, self._row["provider_id"])
 
     @strawberry.field(description="The employer, for an employer's benefits administrator.")
+    @relation(ld.EmployerByIdLoader, "employer_id")
     async def employer(self, info: Info) -> EmployerRef | None:
         from graph.employer.types import Employer
 

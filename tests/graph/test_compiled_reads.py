@@ -215,3 +215,37 @@ async def test_random_sub_selections_answer_the_same(
 ):
     _root, query = read
     await _same(client, plain_client, engine, token_for(persona), _prune(query, keep))
+
+
+def test_every_declared_relation_and_plain_leaf_is_planned():
+    """A resolver declared as a relation that the planner cannot use (a wrong shape, an
+    argument) would silently take the slow path: every one of them must plan, and so must
+    every leaf strawberry reads from an attribute."""
+    from graphql import GraphQLObjectType, is_leaf_type
+
+    from graph.plans import LeafPlan, RelationPlan, plan_of
+    from graph.schema import build_schema
+
+    schema = build_schema()._schema
+    relations = leaves = 0
+    for object_type in schema.type_map.values():
+        if not isinstance(object_type, GraphQLObjectType) or object_type.name.startswith("__"):
+            continue
+        for name, field in object_type.fields.items():
+            definition = (field.extensions or {}).get("strawberry-definition")
+            resolver = getattr(definition, "base_resolver", None)
+            declared = getattr(
+                getattr(resolver, "wrapped_func", None), "__claimgraph_relation__", None
+            )
+            if declared is not None:
+                assert isinstance(plan_of(object_type, name), RelationPlan), f"{object_type}.{name}"
+                relations += 1
+            named = getattr(field.type, "of_type", field.type)
+            if (
+                getattr(field.resolve, "_is_default", False)
+                and is_leaf_type(named)
+                and not field.args
+            ):
+                assert isinstance(plan_of(object_type, name), LeafPlan), f"{object_type}.{name}"
+                leaves += 1
+    assert relations >= 20 and leaves >= 200
