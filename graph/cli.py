@@ -52,6 +52,7 @@ def cmd_serve(args) -> int:
     if args.demo:  # for exploring: introspection for every persona, and the console
         os.environ.setdefault("INTROSPECTION_ROLES", "*")
         os.environ.setdefault("CONSOLE_ENABLED", "1")
+        os.environ.setdefault("CONSOLE_PERSONAS", "1")
     migrate.upgrade(url)
     if args.demo and _load_demo(url):
         print("Loaded the demo data.")

@@ -120,6 +120,9 @@ class Settings:
         default_factory=lambda: _roles("INTROSPECTION_ROLES", "admin,adjudicator,auditor")
     )
     console_enabled: bool = field(default_factory=lambda: _flag("CONSOLE_ENABLED", False))
+    # The console's one-click sign-in as the demo personas (their password is public):
+    # `serve --demo` only; /console/personas does not exist without it.
+    console_personas: bool = field(default_factory=lambda: _flag("CONSOLE_PERSONAS", False))
     allow_get_queries: bool = field(default_factory=lambda: _flag("ALLOW_GET_QUERIES", False))
     # Leaf fields read in place by the compiled path (graph/compiled.py); false runs every
     # field through graphql-core's resolvers (the same answers, more slowly).
