@@ -29,10 +29,14 @@ class MemoryStorage {
 function ExamplesPane() {
   const queryEditor = useGraphiQL((state) => state.queryEditor);
   const variableEditor = useGraphiQL((state) => state.variableEditor);
-  const { run } = useGraphiQLActions();
+  const { run, setOperationName } = useGraphiQLActions();
   const open = (example, andRun) => {
     queryEditor?.setValue(example.query);
     variableEditor?.setValue(example.variables || '');
+    // GraphiQL learns the operation name from the editor a moment later; a run before that
+    // would send the previous example's name, so name the first operation now
+    const code = example.query.replace(/#.*$/gm, '');
+    setOperationName(/\b(?:query|mutation|subscription)\s+(\w+)/.exec(code)?.[1] ?? '');
     if (andRun) setTimeout(run, 0);
   };
   return (
@@ -42,10 +46,12 @@ function ExamplesPane() {
       <ul>
         {EXAMPLES.map((example) => (
           <li key={example.id}>
-            <button type="button" data-example={example.id} onClick={() => open(example, false)}>
+            <button type="button" data-example={example.id} disabled={!queryEditor}
+              onClick={() => open(example, false)}>
               {example.title}
             </button>
-            <button type="button" className="cg-run" title={`Open and run ${example.title}`}
+            <button type="button" className="cg-run" disabled={!queryEditor}
+              title={`Open and run ${example.title}`}
               aria-label={`Run ${example.title}`} onClick={() => open(example, true)}>▶</button>
             <small>{example.who}</small>
           </li>
@@ -54,6 +60,11 @@ function ExamplesPane() {
     </section>
   );
 }
+
+const WELCOME = `# The claimgraph staff console. Examples (Ex, left) opens an operation per kind of
+# user; Docs (book) is the schema; the explorer (folder) builds a query by ticking fields.
+query Me { me { email displayName role } }
+`;
 
 const EXAMPLES_PLUGIN = {
   title: 'Examples',
@@ -137,7 +148,7 @@ function Console({ me, onSignOut }) {
       </header>
       <div className="cg-ide">
         <GraphiQL fetcher={session.fetcher} storage={storage} plugins={plugins}
-          visiblePlugin={EXAMPLES_PLUGIN} defaultQuery={EXAMPLES[1].query}
+          visiblePlugin={EXAMPLES_PLUGIN} defaultQuery={WELCOME}
           isHeadersEditorEnabled shouldPersistHeaders={false} />
       </div>
     </div>

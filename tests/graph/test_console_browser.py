@@ -105,6 +105,9 @@ def test_sign_in_run_the_payer_queue_and_read_the_docs(console, browser, tmp_pat
         browser.save_screenshot(str(screenshot))
         print(f"\nscreenshot: {screenshot}")
 
+    browser.find_element(css, ".cg-signout").click()  # the session ends; the form is back
+    wait.until(shown.presence_of_element_located((By.NAME, "password")))
+
     off_host = {
         url for url in _requested(browser)
         if not url.startswith((f"{console}/", "data:", "blob:"))
