@@ -35,20 +35,25 @@ query RegulatorReport {
     totalCount
     edges { node { id appealNumber status urgency submissionDate dueAt decisionDate overdue } } } }`;
 
-const ADJUDICATION = `# Run NextClaim, copy its id and version into the variables, run TakeClaim
-# (the claim is now under review, assigned to you; version + 1), then Decide.
+const ADJUDICATION = `# Run NextClaim and copy its id and version into the variables. A SUBMITTED claim:
+# run TakeClaim (it is now under review, assigned to you; version + 1). Then Decide.
 query NextClaim {
   claimQueue(first: 1) { edges { node { id version claimNumber status priority
     billedAmount procedureCodes diagnosisCodes } } } }
 
 mutation TakeClaim($claimId: ID!, $version: Int!) {
   assignClaim(claimId: $claimId, version: $version) { __typename
-    ... on ClaimAssigned { claim { id version status } } } }
+    ... on ClaimAssigned { claim { id version status } }
+    ... on IllegalStatusChange { message currentStatus }
+    ... on RecordChanged { message currentVersion } } }
 
 mutation Decide($claimId: ID!, $version: Int!) {
   adjudicateClaim(input: {claimId: $claimId, version: $version, decision: APPROVE,
                           notes: "Approved from the staff console"}) { __typename
-    ... on ClaimAdjudicated { claim { id status allowedAmount paidAmount memberResponsibility } } } }`;
+    ... on ClaimAdjudicated { claim { id status allowedAmount paidAmount memberResponsibility } }
+    ... on InvalidInput { message }
+    ... on IllegalStatusChange { message currentStatus }
+    ... on RecordChanged { message currentVersion } } }`;
 
 export const EXAMPLES = [
   { id: 'member-dashboard', title: 'Member dashboard', who: 'member@example.com', query: MEMBER_DASHBOARD },
