@@ -1,11 +1,12 @@
-"""The audit trail: one INSERT per request, and the chain check (the trigger keeps the chain)."""
+"""The audit trail: one INSERT per request (the trigger chains it, migration 0012) and the
+accounting of disclosures; the chain check is db/audit_chain.py."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
 from db.tables import audit_log
 
@@ -24,41 +25,6 @@ async def write(conn, rows: list[dict[str, Any]]) -> None:
     if rows:
         uniform = [{c: r.get(c, _DEFAULTS.get(c)) for c in _COLUMNS} for r in rows]
         await conn.execute(insert(audit_log), uniform)
-
-
-async def verify(conn, *, start: datetime, end: datetime) -> tuple[int, dict | None]:
-    """(rows checked, the first broken row or None): edited, unlinked or missing rows."""
-    stmt = text(
-        """
-        WITH span AS (
-            SELECT a.chain_pos, a.id, a.occurred_at, a.prev_hash, a.row_hash,
-                   audit_row_hash(a) AS recomputed,
-                   lag(a.row_hash) OVER (ORDER BY a.chain_pos) AS previous,
-                   lag(a.chain_pos) OVER (ORDER BY a.chain_pos) AS previous_pos
-            FROM audit_log a
-            WHERE a.chain_pos >= (
-                    SELECT coalesce(min(chain_pos), 1) - 1 FROM audit_log
-                    WHERE occurred_at >= :start)
-        )
-        SELECT chain_pos, id,
-               row_hash IS DISTINCT FROM recomputed AS edited,
-               coalesce(previous_pos <> chain_pos - 1, false) AS gap,
-               CASE WHEN previous_pos IS NULL
-                    THEN chain_pos = 1 AND prev_hash <> repeat('0', 64)
-                    ELSE prev_hash IS DISTINCT FROM previous END AS unlinked
-        FROM span
-        WHERE occurred_at >= :start AND occurred_at <= :end
-        ORDER BY chain_pos
-        """
-    )
-    result = await conn.execute(stmt, {"start": start, "end": end})
-    checked = 0
-    for row in result.mappings():
-        checked += 1
-        if row["edited"] or row["gap"] or row["unlinked"]:
-            reason = "edited" if row["edited"] else ("missing rows" if row["gap"] else "unlinked")
-            return checked, {"chain_pos": row["chain_pos"], "id": row["id"], "reason": reason}
-    return checked, None
 
 
 # Disclosures for treatment, payment and health care operations need not be accounted
@@ -85,18 +51,16 @@ def _disclosed(*, member_id, dependent_id, requester_id, since: datetime):
     )
 
 
-async def disclosures(conn, *, first: int, before_position: int | None, **who) -> list:
-    """Reads of one person's PHI by others, newest first, for the accounting of disclosures."""
+async def disclosures(conn, *, first: int, before_seq: int | None, **who) -> list:
+    """Reads of one person's PHI by others, newest first (by seq, the log's insertion order:
+    chain positions are per partition), for the accounting of disclosures."""
     from sqlalchemy import select
 
     stmt = (
-        select(audit_log)
-        .where(_disclosed(**who))
-        .order_by(audit_log.c.chain_pos.desc())
-        .limit(first + 1)
+        select(audit_log).where(_disclosed(**who)).order_by(audit_log.c.seq.desc()).limit(first + 1)
     )
-    if before_position is not None:
-        stmt = stmt.where(audit_log.c.chain_pos < before_position)
+    if before_seq is not None:
+        stmt = stmt.where(audit_log.c.seq < before_seq)
     result = await conn.execute(stmt)
     return list(result.mappings())
 

@@ -49,7 +49,7 @@ COLUMN_READS: dict[tuple[str, str], tuple[str, str]] = {
     ("validation_rule", "position"): ("ValidationRule", "business"),
     ("validation_run", "created_at"): ("ValidationRun", "business"),
     ("validation_result", "seq"): ("ValidationResult", "business"),
-    ("audit_entry", "chain_pos"): ("AuditEntry", "business"),
+    ("audit_entry", "seq"): ("AuditEntry", "business"),
 }
 
 

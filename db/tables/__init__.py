@@ -21,7 +21,7 @@ from db.tables.claim import (
     payments,
 )
 from db.tables.enrolment import dependents, employers, members, policies
-from db.tables.logs import audit_log, outbox_events
+from db.tables.logs import audit_anchors, audit_chain_heads, audit_log, outbox_events
 from db.tables.provider import contracts, fee_schedule_items, provider_credentials, providers
 from db.tables.reference import (
     adjustment_reason_codes,
@@ -42,6 +42,8 @@ __all__ = [
     "TS",
     "adjustment_reason_codes",
     "appeals",
+    "audit_anchors",
+    "audit_chain_heads",
     "audit_log",
     "break_glass_grants",
     "claim_documents",

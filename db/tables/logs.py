@@ -6,9 +6,11 @@ from sqlalchemy import (
     Column,
     Identity,
     Index,
+    SmallInteger,
     String,
     Table,
     Text,
+    UniqueConstraint,
     func,
     text,
 )
@@ -49,15 +51,42 @@ audit_log = Table(
     Column("error", Text),
     Column("old_values", JSONB),
     Column("new_values", JSONB),
-    # The hash chain, kept by a trigger under a lock (migration 0003): chain_pos orders it.
-    Column("chain_pos", BigInteger, unique=True),
+    # The hash chains, kept by a trigger (migrations 0003, 0012): PARTITIONS chains, each
+    # ordered by chain_pos and extended by one writer at a time; seq orders the whole log.
+    Column("chain_pos", BigInteger),
     Column("prev_hash", String(64)),
     Column("row_hash", String(64)),
+    Column("chain_partition", SmallInteger, nullable=False, server_default=text("0")),
+    UniqueConstraint("chain_partition", "chain_pos"),
     Index(None, "occurred_at"),
     Index(None, "resource_type", "resource_id"),
     Index(None, "subject_member_id", "occurred_at"),
     Index(None, "subject_dependent_id", "occurred_at"),
     Index(None, "action"),
+)
+
+# The head (last position and hash) of each partition's chain; its row is locked by the
+# partition's writer until that transaction ends (migration 0012).
+audit_chain_heads = Table(
+    "audit_chain_heads",
+    metadata,
+    Column("partition", SmallInteger, primary_key=True),
+    Column("pos", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+# verifyAuditChain's checkpoints: the partition heads it found intact, append-only and
+# hash-chained (db/audit_chain.py).
+audit_anchors = Table(
+    "audit_anchors",
+    metadata,
+    Column("seq", BigInteger, Identity(always=True), primary_key=True),
+    Column("created_at", TS, nullable=False, server_default=func.now()),
+    Column("heads", JSONB, nullable=False),
+    Column("checked_rows", BigInteger, nullable=False),
+    Column("full_scan", Boolean, nullable=False),
+    Column("prev_hash", String(64)),
+    Column("anchor_hash", String(64)),
 )
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import strawberry
 
 from db import audit as audit_db
+from db import audit_chain
 from db.repos import Order
 from domain.access import RowFilter, eq
 from graph.context import Info
@@ -27,6 +28,8 @@ def _business(column: str, python_type: Any = str):
 
 @strawberry.type(description="One audit record: who read or changed what, when, and why.")
 class AuditEntry(Node):
+    sequence = _business("seq", int)
+    chain_partition = _business("chain_partition", int)
     chain_position = _business("chain_pos", int)
     occurred_at = _business("occurred_at", datetime)
     role = _business("role")
@@ -63,16 +66,23 @@ class AuditFilter:
     break_glass: bool | None = reads("AuditEntry", "business")
 
 
-@strawberry.type(description="Whether the audit chain is intact over a time range.")
+@strawberry.type(description="Whether the audit chains are intact.")
 class AuditChainReport:
     intact: bool
-    checked_rows: int
+    checked_rows: int = strawberry.field(
+        description="Rows checked: since the checkpoint, in the window, or all of them."
+    )
+    first_broken_partition: int | None
     first_broken_position: int | None
     first_broken_id: strawberry.ID | None
     reason: str | None
+    resumed_from_checkpoint: bool = strawberry.field(
+        description="Whether the check started from the last checkpoint (incremental)."
+    )
 
 
-TRAIL = Listing("audit_entry", [Order("chain_pos", descending=True)])
+# seq: the order rows were written in (chain positions count within one partition)
+TRAIL = Listing("audit_entry", [Order("seq", descending=True)])
 
 
 def _filter(f: AuditFilter | None) -> RowFilter | None:
@@ -118,28 +128,43 @@ class AuditQueries:
         )
 
     @strawberry.field(
-        description="Recompute the hash chain over a time range and report the first row "
-        "that was edited, unlinked or removed (auditors)."
+        description="Recompute the audit hash chains and report the first row that was "
+        "edited, moved, unlinked or removed (auditors). Without a window and without `full`, "
+        "only rows written since the last intact check are read: that check's positions are "
+        "a checkpoint, and the rows before them are trusted (an edit there is found by "
+        "`full: true`, which reads every row and checks every checkpoint). An intact check "
+        "without a window becomes the next checkpoint. With `from` or `to`, rows written in "
+        "that window are checked (with their links) and no checkpoint is used or written."
     )
     async def verify_audit_chain(
         self,
         info: Info,
         from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
         to: datetime | None = None,
+        full: bool = False,
     ) -> AuditChainReport:
         ctx = info.context
         if not ctx.authorizer.allowed(ctx.principal, "verify_chain", res.AuditEntry()):
             raise Forbidden("Only an auditor verifies the audit chain.")
-        start = from_ or datetime(1970, 1, 1, tzinfo=UTC)
-        end = to or datetime.now(UTC)
-        date_range("occurred_at", start, end, field="from")
-        checked, broken = await audit_db.verify(ctx.db, start=start, end=end)
+        if from_ is not None or to is not None:
+            date_range(
+                "occurred_at",
+                from_ or datetime(1970, 1, 1, tzinfo=UTC),
+                to or datetime.now(UTC),
+                field="from",
+            )
+        report = await audit_chain.verify(ctx.db, full=full, start=from_, end=to)
+        if report.anchor is not None:
+            await ctx.db.commit()  # the checkpoint, whatever else the request does
+        broken = report.broken
         return AuditChainReport(
             intact=broken is None,
-            checked_rows=checked,
+            checked_rows=report.checked,
+            first_broken_partition=broken["partition"] if broken else None,
             first_broken_position=broken["chain_pos"] if broken else None,
-            first_broken_id=strawberry.ID(str(broken["id"])) if broken else None,
+            first_broken_id=strawberry.ID(str(broken["id"])) if broken and broken["id"] else None,
             reason=broken["reason"] if broken else None,
+            resumed_from_checkpoint=report.checkpoint is not None,
         )
 
 
@@ -172,7 +197,8 @@ class DisclosureQueries:
         ctx = info.context
         p = ctx.principal
         first = check_first(first, cap=ctx.settings.max_page_size)
-        before = decode_cursor(after, "disclosures", [int])[0] if after else None
+        # keyed by seq since migration 0012 (a chain_pos cursor from before is refused)
+        before = decode_cursor(after, "disclosures.seq", [int])[0] if after else None
         subject = _disclosure_subject(ctx)
         if subject is None:
             return connection([], [], has_next=False, has_previous=False, total=0)
@@ -182,7 +208,7 @@ class DisclosureQueries:
             "requester_id": p.user_id,
             "since": datetime.now(UTC) - timedelta(days=6 * 365 + 2),
         }
-        rows = await audit_db.disclosures(ctx.db, first=first, before_position=before, **who)
+        rows = await audit_db.disclosures(ctx.db, first=first, before_seq=before, **who)
         page = rows[:first]
         nodes = [
             Disclosure(
@@ -195,7 +221,7 @@ class DisclosureQueries:
             )
             for r in page
         ]
-        cursors = [encode_cursor("disclosures", [r["chain_pos"]]) for r in page]
+        cursors = [encode_cursor("disclosures.seq", [r["seq"]]) for r in page]
         return connection(
             nodes,
             cursors,

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
@@ -24,7 +22,7 @@ async def _post(client, token_for, query: str, *, as_: str, request_id: str):
 async def _rows(engine, request_id: str) -> list[dict]:
     async with engine.connect() as conn:
         result = await conn.execute(
-            text("SELECT * FROM audit_log WHERE request_id = :r ORDER BY chain_pos"),
+            text("SELECT * FROM audit_log WHERE request_id = :r ORDER BY seq"),
             {"r": request_id},
         )
         return [dict(r) for r in result.mappings()]
@@ -137,76 +135,6 @@ async def test_the_audit_log_refuses_updates_and_deletes(engine, statement):
             await conn.execute(text(statement))
 
 
-async def _fresh_chain(new_database, rows: int):
-    """A database of its own, migrated, holding `rows` audit rows (to tamper with freely)."""
-    from db import migrate
-    from db.engine import make_engine
-
-    url = await asyncio.to_thread(new_database)
-    migrate.upgrade(url)
-    engine = make_engine(url, pool_size=2)
-    async with engine.begin() as conn:
-        for i in range(rows):
-            await conn.execute(
-                text("INSERT INTO audit_log (action, resource_type) VALUES ('read', :t)"),
-                {"t": f"T{i}"},
-            )
-    return engine
-
-
-async def test_an_edited_row_breaks_the_chain_exactly_there(new_database):
-    from db import audit
-
-    engine = await _fresh_chain(new_database, 10)
-    window = {"start": datetime(2000, 1, 1, tzinfo=UTC), "end": datetime.now(UTC)}
-    try:
-        async with engine.connect() as conn:
-            assert await audit.verify(conn, **window) == (10, None)
-        async with engine.begin() as conn:  # the owner, with the guard switched off
-            await conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_append_only"))
-            await conn.execute(text("UPDATE audit_log SET action = 'hidden' WHERE chain_pos = 6"))
-            await conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_append_only"))
-        async with engine.connect() as conn:
-            checked, broken = await audit.verify(conn, **window)
-        assert broken["chain_pos"] == 6 and broken["reason"] == "edited"
-    finally:
-        await engine.dispose()
-
-
-async def test_a_removed_row_breaks_the_chain(new_database):
-    from db import audit
-
-    engine = await _fresh_chain(new_database, 5)
-    window = {"start": datetime(2000, 1, 1, tzinfo=UTC), "end": datetime.now(UTC)}
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_append_only"))
-            await conn.execute(text("DELETE FROM audit_log WHERE chain_pos = 3"))
-            await conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_append_only"))
-        async with engine.connect() as conn:
-            _, broken = await audit.verify(conn, **window)
-        assert broken["chain_pos"] == 4 and broken["reason"] == "missing rows"
-    finally:
-        await engine.dispose()
-
-
-async def test_concurrent_requests_do_not_fork_the_chain(client, token_for, gql):
-    before = await gql("{ verifyAuditChain { intact checkedRows } }", as_="auditor@example.com")
-    assert before["data"]["verifyAuditChain"]["intact"] is True
-    await asyncio.gather(
-        *(
-            _post(client, token_for, CLAIMS_50, as_="adjudicator@example.com", request_id=f"c-{i}")
-            for i in range(12)
-        )
-    )
-    after = await gql(
-        "{ verifyAuditChain { intact checkedRows firstBrokenPosition } }", as_="auditor@example.com"
-    )
-    report = after["data"]["verifyAuditChain"]
-    assert report["intact"] is True
-    assert report["checkedRows"] >= before["data"]["verifyAuditChain"]["checkedRows"] + 12 * 50
-
-
 async def test_the_auditor_filters_the_trail_and_others_see_nothing(gql, users):
     member = await gql("{ me { member { id } } }", as_="member@example.com")
     member_id = member["data"]["me"]["member"]["id"]
@@ -260,7 +188,7 @@ async def test_break_glass_openings_are_audited_and_flagged(gql, engine, users):
                 await conn.execute(
                     text(
                         "SELECT * FROM audit_log WHERE action = 'open_break_glass' AND user_id = :u "
-                        "ORDER BY chain_pos DESC LIMIT 1"
+                        "ORDER BY seq DESC LIMIT 1"
                     ),
                     {"u": users["adjudicator2@example.com"]["id"]},
                 )
@@ -281,7 +209,7 @@ async def test_break_glass_openings_are_audited_and_flagged(gql, engine, users):
             await conn.execute(
                 text(
                     "SELECT break_glass FROM audit_log WHERE action = 'read' AND user_id = :u "
-                    "AND 'first_name' = ANY(fields) ORDER BY chain_pos DESC LIMIT 1"
+                    "AND 'first_name' = ANY(fields) ORDER BY seq DESC LIMIT 1"
                 ),
                 {"u": users["adjudicator2@example.com"]["id"]},
             )
