@@ -322,3 +322,19 @@ async def test_an_adult_dependent_gets_their_own_accounting_not_the_subscribers(
     # the subscriber's accounting does not list her adult son's disclosures
     maria = (await gql(DISCLOSURES, as_="member@example.com"))["data"]["myDisclosures"]
     assert "Dependent" not in {e["node"]["recordType"] for e in maria["edges"]}
+
+
+async def test_the_accounting_of_disclosures_pages_newest_first_by_write_order(gql):
+    for _ in range(4):  # health oversight reads: disclosures to account for
+        body = await gql("{ members(first: 100) { edges { node { birthYear } } } }",
+                         as_="regulator@example.com")  # fmt: skip
+        assert "errors" not in body
+    page = "query($a: String) { myDisclosures(first: 2, after: $a) { totalCount edges { cursor node { occurredAt } } pageInfo { hasNextPage } } }"
+    first = (await gql(page, as_="member@example.com"))["data"]["myDisclosures"]
+    assert first["totalCount"] >= 4 and first["pageInfo"]["hasNextPage"] is True
+    second = (await gql(page, {"a": first["edges"][-1]["cursor"]}, as_="member@example.com"))[
+        "data"
+    ]["myDisclosures"]
+    times = [e["node"]["occurredAt"] for e in first["edges"] + second["edges"]]
+    assert len(times) == 4 and times == sorted(times, reverse=True)
+    assert {e["cursor"] for e in first["edges"]}.isdisjoint(e["cursor"] for e in second["edges"])
