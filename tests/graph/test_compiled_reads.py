@@ -132,8 +132,14 @@ def _small(query: str) -> str:
     return query.replace("(first: 100)", "(first: 4)")
 
 
+def _repeatable(query: str) -> str:
+    # an incremental chain check reads only the rows written since the one before it, so
+    # the second of two answers differs by design: compare full checks
+    return query.replace("{ verifyAuditChain {", "{ verifyAuditChain(full: true) {")
+
+
 # deep enough to reach the relations of a list's items (claims > edges > node > provider)
-GENERATED = [(root, _small(q)) for root, q in root_reads(introspection(), max_depth=5)]
+GENERATED = [(root, _small(_repeatable(q))) for root, q in root_reads(introspection(), max_depth=5)]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
