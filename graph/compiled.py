@@ -56,16 +56,25 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         results: dict[str, Any] = {}
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
+        context = self.context_value
         try:
-            for response_name, details in grouped_field_set.items():
+            for response_name, details, plan in self._entries(parent_type, grouped_field_set):
+                if type(plan) is LeafPlan and (
+                    plan.spec is not None and type(source_value) is plan.origin
+                ):  # the field policy reads it: no path, no awaitable, unless it fails
+                    try:
+                        value = source_value.read_field(plan.attribute, plan.spec, context)
+                        results[response_name] = self._leaf(plan, value)
+                    except Exception as raw_error:
+                        field_path = Path(path, response_name, parent_type.name)
+                        self.handle_field_error(raw_error, plan.return_type, details, field_path)
+                        results[response_name] = None
+                    continue
                 field_path = Path(path, response_name, parent_type.name)
-                first = details[0].node
-                plan = None if first.arguments else plan_of(parent_type, first.name.value)
+                result = Undefined
                 if plan is not None:
                     result = self._planned(plan, parent_type, source_value, details, field_path,
                                            position_context)  # fmt: skip
-                else:
-                    result = Undefined
                 if result is Undefined:  # unplanned, or not answerable here: the usual path
                     result = self.execute_field(
                         parent_type, source_value, details, field_path, position_context
@@ -82,6 +91,21 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         if not awaitable_fields:
             return results
         return _gather(results, awaitable_fields)
+
+    def _entries(self, parent_type, grouped_field_set) -> list[tuple]:
+        """(response name, field details, plan) per field of a selection, worked out once
+        per execution: every object of a list shares its selection's grouped field set."""
+        kept = self.__dict__.setdefault("_claimgraph_entries", {})
+        hit = kept.get(id(grouped_field_set))
+        if hit is not None and hit[0] is grouped_field_set:
+            return hit[1]
+        entries = []
+        for response_name, details in grouped_field_set.items():
+            first = details[0].node
+            plan = None if first.arguments else plan_of(parent_type, first.name.value)
+            entries.append((response_name, details, plan))
+        kept[id(grouped_field_set)] = (grouped_field_set, entries)
+        return entries
 
     def _planned(self, plan, parent_type, source, details, path, position_context) -> Any:
         """The field's completed value, or Undefined when the usual path must answer."""

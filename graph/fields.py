@@ -81,7 +81,8 @@ def classified(
 
 
 @cache
-def _specs(cls: type) -> dict[str, Spec]:
+def specs(cls: type) -> dict[str, Spec]:
+    """The classified fields of a strawberry type, by Python name."""
     definition = cls.__strawberry_definition__
     return {
         f.python_name: f.metadata["claimgraph"]
@@ -110,10 +111,14 @@ class Classified:
     _decisions: Any = None
 
     def __getattr__(self, name: str) -> Any:
-        spec = _specs(type(self)).get(name)
+        spec = specs(type(self)).get(name)
         if spec is None:
             raise AttributeError(name)
-        ctx = current_context()
+        return self.read_field(name, spec, current_context())
+
+    def read_field(self, name: str, spec: Spec, ctx: Any) -> Any:
+        """The field `name` (declared by `spec`) as this request's principal may see it:
+        its value, a masked value, or Forbidden; PHI that leaves is audited."""
         decision = decisions_for(self, ctx).get(spec.group)
         sensitive = spec.field_class in (PHI, RESTRICTED)
         if decision is None:

@@ -17,7 +17,7 @@ from graphql import (
 )
 from graphql.execution.executor import to_nodes
 
-from graph.fields import Classified
+from graph.fields import Classified, Spec, specs
 from graph.rows import Relation
 
 __all__ = ["LeafPlan", "RelationPlan", "plain_object", "plan_of", "to_nodes"]
@@ -32,6 +32,8 @@ class LeafPlan:
     return_type: GraphQLOutputType  # as declared (maybe non-null), for errors
     non_null: bool
     label: str  # "Type.field", for graphql-core's non-null error message
+    origin: type | None = None  # the strawberry class whose instances carry the field
+    spec: Spec | None = None  # its classification, when the field policy reads it
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,12 @@ def _plan(parent_type: GraphQLObjectType, field_name: str) -> LeafPlan | Relatio
         if not is_leaf_type(named):
             return None
         label = f"{parent_type.name}.{field_name}"
-        return LeafPlan(definition.python_name, named, return_type, non_null, label)
+        origin = _definition_origin(parent_type)
+        spec = None
+        if origin is not None and issubclass(origin, Classified):
+            spec = specs(origin).get(definition.python_name)
+        attribute = definition.python_name
+        return LeafPlan(attribute, named, return_type, non_null, label, origin, spec)
     resolver = definition.base_resolver
     relation = getattr(getattr(resolver, "wrapped_func", None), "__claimgraph_relation__", None)
     named = _strip(return_type)

@@ -74,12 +74,12 @@ def declared(input_cls: type) -> tuple[tuple[str, str, str, str], ...]:
 
 def _sensitive_groups() -> dict[tuple[str, str], bool]:
     """(type, group) → whether that group holds PHI or restricted fields of the type."""
-    from graph.fields import PHI, RESTRICTED, _specs
+    from graph.fields import PHI, RESTRICTED, specs
     from graph.lookup import types
 
     out: dict[tuple[str, str], bool] = {}
     for name, (cls, _) in types().items():
-        for spec in _specs(cls).values():
+        for spec in specs(cls).values():
             key = (name, spec.group)
             out[key] = out.get(key, False) or spec.field_class in (PHI, RESTRICTED)
     return out
