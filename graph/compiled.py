@@ -59,8 +59,11 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         context = self.context_value
         try:
             for response_name, details, plan in self._entries(parent_type, grouped_field_set):
-                if type(plan) is LeafPlan and (
-                    plan.spec is not None and type(source_value) is plan.origin
+                if (
+                    type(plan) is LeafPlan
+                    and plan.spec is not None
+                    and type(source_value) is plan.origin
+                    and plan.attribute not in source_value.__dict__  # as getattr would
                 ):  # the field policy reads it: no path, no awaitable, unless it fails
                     try:
                         value = source_value.read_field(plan.attribute, plan.spec, context)
