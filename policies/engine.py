@@ -197,9 +197,15 @@ class Authorizer:
         return self._oso.query_rule_once("allowed_purpose", role, purpose)
 
     def default_purpose(self, role: str) -> str | None:
-        for result in self._oso.query_rule("default_purpose", role, Variable("purpose")):
-            return result["bindings"]["purpose"]
-        return None
+        return _default_purpose(self._oso, role)
+
+
+@lru_cache(maxsize=64)
+def _default_purpose(oso: Oso, role: str) -> str | None:
+    # asked on every request that states no purpose: it depends on the role alone
+    for result in oso.query_rule("default_purpose", role, Variable("purpose")):
+        return result["bindings"]["purpose"]
+    return None
 
 
 @lru_cache(maxsize=4096)
