@@ -7,6 +7,9 @@ import contextlib
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from db import faults
+from db.faults import DatabaseUnavailable
+
 
 class RequestConnection:
     """Serialises the request's statements on one pooled connection (loaders run concurrently)."""
@@ -15,14 +18,22 @@ class RequestConnection:
         self._engine = engine
         self._conn: AsyncConnection | None = None
         self._lock = asyncio.Lock()
+        self._lost: BaseException | None = None  # the outage that took the connection
         self.statements = 0
 
     async def execute(self, statement, parameters=None):
         async with self._lock:
-            if self._conn is None:
-                self._conn = await self._engine.connect()
-            self.statements += 1
-            return await self._conn.execute(statement, parameters)
+            if self._lost is not None:  # never a second connection mid-request: the first
+                raise DatabaseUnavailable("the request's connection was lost") from self._lost
+            try:
+                if self._conn is None:
+                    self._conn = await self._engine.connect()
+                self.statements += 1
+                return await self._conn.execute(statement, parameters)
+            except Exception as exc:
+                if faults.unavailable(exc):
+                    self._lost = exc
+                raise
 
     async def commit(self) -> None:
         async with self._lock:
@@ -45,9 +56,18 @@ class RequestConnection:
         await self.commit()
 
     async def close(self) -> None:
-        if self._conn is not None:
-            conn, self._conn = self._conn, None
-            try:
-                await conn.rollback()
-            finally:
+        """Give the connection back, rolled back. One the database lost is thrown away,
+        quietly: the request has answered already, or is answering the outage."""
+        if self._conn is None:
+            return
+        conn, self._conn = self._conn, None
+        try:
+            await conn.rollback()
+        except Exception as exc:
+            with contextlib.suppress(Exception):
+                await conn.invalidate()
                 await conn.close()
+            if not faults.unavailable(exc):
+                raise
+            return
+        await conn.close()

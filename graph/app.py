@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
@@ -25,7 +26,6 @@ from graph.auth import InvalidToken, VerifiedTokens, signing_key
 from graph.config import Settings
 from graph.console import routes as console_routes
 from graph.context import Context, enter, leave
-from graph.cost import took_too_long
 from graph.encoding import OrjsonAnswers
 from graph.errors import error_body
 from graph.idempotency import run_once
@@ -33,9 +33,10 @@ from graph.inputs import CodedAnswers
 from graph.loaders import UserByIdLoader
 from graph.logs import RequestTimer
 from graph.oidc import Jwks, external_facts, unverified_issuer
+from graph.outage import OutageGuard, OutageStatus, is_outage, unavailable_response
 from graph.principal_cache import Facts, PrincipalCache
 from graph.runtime import settle_heap
-from graph.schema import _is_database_down, build_schema
+from graph.schema import build_schema
 from graph.signin import routes as signin_routes
 from graph.subscriptions.hub import Hub
 from graph.subscriptions.socket import SocketContext, SocketGate
@@ -45,7 +46,9 @@ from policies.engine import Authorizer
 log = logging.getLogger("claimgraph.app")
 
 
-class _GraphQL(CodedAnswers, OrjsonAnswers, GraphQL):  # every refusal leaves as coded JSON
+class _GraphQL(CodedAnswers, OutageStatus, OrjsonAnswers, GraphQL):
+    """Every refusal leaves as coded JSON; an outage as 503 with Retry-After."""
+
     async def get_context(self, request: Request, response: Any) -> Context | None:
         socket = getattr(request.state, "socket", None)
         if socket is not None:  # a WebSocket: each event gets its own context
@@ -144,13 +147,10 @@ class AuthenticatedGraphQL:
         except InvalidToken as exc:
             return _unauthenticated(str(exc))
         except Exception as exc:
-            if not (_is_database_down(exc) or took_too_long(exc)):
+            if not is_outage(exc):
                 raise
             log.warning("database unavailable during sign-in check")
-            return JSONResponse(
-                error_body("SERVICE_UNAVAILABLE", "The database is unavailable; retry shortly."),
-                status_code=503,
-            )
+            return unavailable_response(exc)
         if facts is None:
             return _unauthenticated("The access token's user is unknown or inactive.")
         row = facts.row
@@ -282,6 +282,9 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
             *signin_routes(engine=engine, settings=settings),
             *console_routes(settings),
         ],
+        # inside Starlette's own error middleware (whose 500 is plain text): every outage,
+        # whatever path it strikes, leaves as 503 JSON with Retry-After (graph/outage.py)
+        middleware=[Middleware(OutageGuard, deadline_seconds=settings.request_deadline_seconds)],
         lifespan=lifespan,
     )
     app.state.engine = engine

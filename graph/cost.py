@@ -39,8 +39,10 @@ from graphql import (
 )
 from strawberry.extensions import ValidationCache
 
+from db import faults
 from graph.config import Settings
 from graph.errors import QueryTooComplex, ServiceUnavailable
+from graph.outage import TOO_SLOW
 
 log = logging.getLogger("claimgraph.cost")
 
@@ -49,8 +51,6 @@ log = logging.getLogger("claimgraph.cost")
 LIST_ROWS = 10
 # __schema and __type are answered from memory; priced like one page so they stay cheap.
 INTROSPECTION_ROWS = 100
-
-TOO_SLOW = "The request took too long and was stopped; retry shortly, or ask for less."
 
 
 def operation_cost(
@@ -280,16 +280,6 @@ def _role(context) -> str | None:
 
 
 def took_too_long(exc: BaseException | None) -> bool:
-    """A statement PostgreSQL stopped (statement_timeout 57014, lock_timeout 55P03), or no
-    pooled connection came in time."""
-    from sqlalchemy import exc as sa_exc
-
-    seen = 0
-    while exc is not None and seen < 5:
-        if isinstance(exc, sa_exc.TimeoutError):
-            return True
-        if getattr(exc, "sqlstate", None) in ("57014", "55P03"):
-            return True
-        exc = getattr(exc, "orig", None) or exc.__cause__
-        seen += 1
-    return False
+    """A statement PostgreSQL stopped (statement_timeout or a cancel 57014, lock_timeout
+    55P03); see db/faults.py."""
+    return faults.too_slow(exc)

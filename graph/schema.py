@@ -18,14 +18,16 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
+from db import faults
 from graph import limits
 from graph.audit import AuditTrail
 from graph.compiled import CompiledExecution
 from graph.config import Settings
-from graph.cost import TOO_SLOW, QueryBudget, directive_limits, took_too_long
+from graph.cost import QueryBudget, directive_limits
 from graph.errors import ApiError, Forbidden
 from graph.exposure import Exposure
 from graph.inputs import SCALAR_OVERRIDES, InputGuard
+from graph.outage import is_outage, message_for
 from graph.queries import Mutation, Query
 from graph.search import guard_searches
 from graph.subscriptions.api import Subscription
@@ -39,14 +41,8 @@ _TOO_COMPLEX = re.compile(
 
 
 def _is_database_down(exc: BaseException) -> bool:
-    import asyncpg
-    from sqlalchemy import exc as sa_exc
-
-    if isinstance(exc, OSError | asyncpg.exceptions.PostgresConnectionError):
-        return True
-    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
-        return True
-    return isinstance(exc, sa_exc.InterfaceError | sa_exc.OperationalError)
+    """Kept for callers of old: db/faults.py is the one classifier."""
+    return faults.unavailable(exc)
 
 
 def shape_error(error: GraphQLError, request_id: str | None) -> GraphQLError:
@@ -60,12 +56,10 @@ def shape_error(error: GraphQLError, request_id: str | None) -> GraphQLError:
         )
         error.extensions = {**(error.extensions or {}), "code": code}
         return error
-    if took_too_long(original):
-        log.warning("statement stopped by a timeout", extra={"request_id": request_id})
-        message, code = TOO_SLOW, "SERVICE_UNAVAILABLE"
-    elif _is_database_down(original):
-        log.warning("database unavailable", extra={"request_id": request_id})
-        message, code = "The database is unavailable; please retry shortly.", "SERVICE_UNAVAILABLE"
+    if is_outage(original):  # down, starting, shutting down, lost, or a statement stopped
+        log.warning("database unavailable or statement stopped",
+                    extra={"request_id": request_id, "error": type(original).__name__})  # fmt: skip
+        message, code = message_for(original), "SERVICE_UNAVAILABLE"
     else:
         log.error("unexpected error", exc_info=original, extra={"request_id": request_id})
         message, code = "Internal error.", "INTERNAL"

@@ -36,9 +36,10 @@ from db import workflows as wf
 from graph import passwords
 from graph.auth import InvalidToken, issue_access_token, signing_key, verify_access_token
 from graph.config import Settings
+from graph.errors import error_body
 from graph.grants import GRANTS, Form, Grant, client_auth, required
 from graph.limits import Limiter
-from graph.schema import _is_database_down
+from graph.outage import RETRY_AFTER, is_outage, message_for
 
 log = logging.getLogger("claimgraph.signin")
 
@@ -244,10 +245,15 @@ def _slow_down(wait: int) -> JSONResponse:
 
 def _failure(exc: Exception) -> JSONResponse:
     # only the type is logged: a driver's message can carry the bound parameters (an email)
-    if _is_database_down(exc):
+    if is_outage(exc):
         log.warning("sign-in: database unavailable (%s)", type(exc).__name__)
-        body = {"error": "temporarily_unavailable", "error_description": "Retry shortly."}
-        return JSONResponse(body, status_code=503, headers={"Retry-After": "5", **_NO_STORE})
+        message = message_for(exc)
+        # RFC 6749's fields, and the code every other answer of this API carries
+        coded = error_body("SERVICE_UNAVAILABLE", message)
+        body = {"error": "temporarily_unavailable", "error_description": message,
+                "code": "SERVICE_UNAVAILABLE", "errors": coded["errors"]}  # fmt: skip
+        headers = {"Retry-After": RETRY_AFTER, **_NO_STORE}
+        return JSONResponse(body, status_code=503, headers=headers)
     log.error("sign-in failed unexpectedly (%s)", type(exc).__name__)
     body = {"error": "server_error", "error_description": "Internal error."}
     return JSONResponse(body, status_code=500, headers=_NO_STORE)

@@ -20,6 +20,7 @@ from graph.context import Context, Info, current_context, enter, leave
 from graph.errors import ApiError, BadUserInput, Forbidden, NotFound
 from graph.lookup import by_global_id
 from graph.member.types import Dependent, Member
+from graph.outage import outages_coded
 from graph.policy.types import Policy
 from graph.relay import decode_cursor, encode_cursor, identity_decision
 from graph.rows import build, build_optional
@@ -181,6 +182,7 @@ class Subscription:
         description="Claims you may see changing status: members their own (and their minor "
         "children's), providers their organisation's, plan staff all."
     )
+    @outages_coded
     async def claim_status_changed(
         self, info: Info, after: str | None = None
     ) -> AsyncGenerator[ClaimStatusEvent, None]:
@@ -201,6 +203,7 @@ class Subscription:
         description="Enrolment changes of one employer's employees (that employer's portal, "
         "admins): enrolment fields only."
     )
+    @outages_coded
     async def enrollment_changed(
         self, info: Info, employer_id: strawberry.ID, after: str | None = None
     ) -> AsyncGenerator[EnrollmentEvent, None]:
@@ -229,6 +232,7 @@ class Subscription:
         "sent on subscribing and again only when a month is released: at most once per month, "
         "looked for every CLAIMS_SUMMARY_SNAPSHOT_SECONDS. Never per claim, never a claim."
     )
+    @outages_coded
     async def claims_summary_changed(
         self, info: Info, employer_id: strawberry.ID, after: str | None = None
     ) -> AsyncGenerator[ClaimsSummaryEvent, None]:
@@ -243,6 +247,7 @@ class Subscription:
     @strawberry.subscription(
         description="Open appeals coming due (24 hours ahead), for those who decide them."
     )
+    @outages_coded
     async def appeal_deadline_approaching(
         self, info: Info, after: str | None = None
     ) -> AsyncGenerator[AppealDeadlineEvent, None]:
@@ -261,6 +266,7 @@ class Subscription:
                                           appeal=build(Appeal, row))  # fmt: skip
 
     @strawberry.subscription(description="Progress of one of your validation runs.")
+    @outages_coded
     async def validation_run_progress(
         self, info: Info, run_id: strawberry.ID, after: str | None = None
     ) -> AsyncGenerator[ValidationRunEvent, None]:

@@ -185,6 +185,7 @@ class Hub:
             except BaseException as exc:
                 self._seen.pop(key, None)
                 future.set_exception(exc)
+                future.exception()  # retrieved here: askers who wait get it, none need to
                 raise
         return await asyncio.shield(future)
 
