@@ -63,8 +63,7 @@ def cmd_serve(args) -> int:
         print(f"Staff console (GraphiQL) at http://{args.host}:{args.port}/console")
     if args.demo:
         _print_personas()
-    uvicorn.run(
-        "graph.app:create_app",
+    options = dict(
         factory=True,
         host=args.host,
         port=args.port,
@@ -73,6 +72,15 @@ def cmd_serve(args) -> int:
         access_log=False,  # our own request line (graph/logs.py) replaces it
         log_config=None,  # keep our JSON, redacted handler
     )
+    if args.workers == 1:
+        uvicorn.run("graph.app:create_app", **options)
+        return 0
+    from graph import workers
+
+    if not workers.port_free(args.host, args.port):
+        return _fail(f"{args.host}:{args.port} is in use")
+    # each worker accepts on a socket of its own (SO_REUSEPORT): the kernel shares the load
+    workers.serve(uvicorn.Config("graph.app:create_app", **options))
     return 0
 
 

@@ -155,6 +155,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": record.getMessage(),
+            "pid": record.process,  # which worker of `serve --workers N` wrote it
         }
         for key in _EXTRA:
             if key in record.__dict__:
