@@ -484,7 +484,10 @@ async def test_a_database_that_is_down_gives_a_clear_error():
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
         response = await _password(c, "member@example.com", "demo-password")
     await app.state.engine.dispose()
-    assert _refused(response, "temporarily_unavailable", 503) == "Retry shortly."
+    description = _refused(response, "temporarily_unavailable", 503)
+    assert description == "The database is unavailable; please retry shortly."
+    assert response.headers["retry-after"]
+    assert response.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
 
 
 async def test_no_email_or_password_reaches_the_logs(client, make_user, caplog):
