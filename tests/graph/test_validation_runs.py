@@ -336,7 +336,7 @@ async def test_admins_retune_a_rule_and_validation_follows(gql, engine, family):
 
 async def test_an_837p_run_reads_claims_and_finds_the_planted_error(client, token_for, gql, app,
                                                                     family):  # fmt: skip
-    from tests.domain.test_x12 import Claim, Dependent, Envelope, Line, build, rows
+    from tests.domain.x12_files import Claim, Dependent, Envelope, Line, build, rows
 
     m = family["member"]
     sofia = family["dependents"]["Sofia"]
