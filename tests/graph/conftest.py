@@ -1,4 +1,5 @@
-"""Fixtures of the graph tests that need real server processes."""
+"""Fixtures of the graph tests that need real server processes, and the employers the
+enrolment tests enrol people with."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ import time
 
 import httpx
 import pytest
+
+# module-scoped, as when they lived in test_enrolment.py: each enrolment test file gets its own
+from tests.graph.enrolment_support import other_employer, own_employer  # noqa: F401
 
 
 def _free_port() -> int:
