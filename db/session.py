@@ -1,4 +1,10 @@
-"""One database connection per request, opened on first use and shared by its loaders."""
+"""One database connection per request, opened on first use and shared by its loaders.
+
+A request may be *held* (graph/idempotency.py does it for a mutation that carries an
+Idempotency-Key): from `hold()` to `finish()` everything it does is one transaction, so
+its changes, its audit rows and its stored answer commit together or not at all. While
+held, `commit()` waits for `finish()` and each `unit_of_work()` is a savepoint: a unit that
+fails undoes only itself, as it would have on its own."""
 
 from __future__ import annotations
 
@@ -19,41 +25,88 @@ class RequestConnection:
         self._conn: AsyncConnection | None = None
         self._lock = asyncio.Lock()
         self._lost: BaseException | None = None  # the outage that took the connection
+        self._held = False
         self.statements = 0
+        self.units = 0  # units of work kept (released savepoints) since hold()
+
+    async def _connection(self) -> AsyncConnection:
+        if self._conn is None:
+            self._conn = await self._engine.connect()
+        return self._conn
 
     async def execute(self, statement, parameters=None):
         async with self._lock:
             if self._lost is not None:  # never a second connection mid-request: the first
                 raise DatabaseUnavailable("the request's connection was lost") from self._lost
             try:
-                if self._conn is None:
-                    self._conn = await self._engine.connect()
+                conn = await self._connection()
                 self.statements += 1
-                return await self._conn.execute(statement, parameters)
+                return await conn.execute(statement, parameters)
             except Exception as exc:
                 if faults.unavailable(exc):
                     self._lost = exc
                 raise
 
     async def commit(self) -> None:
+        if self._held:
+            return  # the held transaction commits in finish(), with everything else
         async with self._lock:
             if self._conn is not None:
                 await self._conn.commit()
 
     async def rollback(self) -> None:
+        """Roll back the open transaction (held or not: a held one is lost with its key)."""
         async with self._lock:
             if self._conn is not None:
                 await self._conn.rollback()
 
+    @property
+    def lost(self) -> bool:
+        """True when the connection broke under the request (its transaction went with it)."""
+        return self._lost is not None or (self._conn is not None and self._conn.invalidated)
+
+    def hold(self) -> None:
+        """Make the rest of the request one transaction, ended by finish()."""
+        self._held, self.units = True, 0
+
+    async def finish(self, *, commit: bool) -> None:
+        """End the held transaction: commit it (raises when that fails) or roll it back."""
+        self._held = False
+        if commit:
+            await self.commit()
+        else:
+            await self.rollback()
+
     @contextlib.asynccontextmanager
     async def unit_of_work(self):
         """Everything inside commits together, or nothing does."""
+        if self._held:
+            async with self._savepoint():
+                yield self
+            self.units += 1
+            return
         try:
             yield self
         except BaseException:
             await self.rollback()
             raise
         await self.commit()
+
+    @contextlib.asynccontextmanager
+    async def _savepoint(self):
+        async with self._lock:
+            savepoint = await (await self._connection()).begin_nested()
+        try:
+            yield
+        except BaseException:
+            async with self._lock:
+                # a broken connection takes the whole transaction with it: nothing to undo
+                with contextlib.suppress(Exception):
+                    if savepoint.is_active:
+                        await savepoint.rollback()
+            raise
+        async with self._lock:
+            await savepoint.commit()
 
     async def close(self) -> None:
         """Give the connection back, rolled back. One the database lost is thrown away,

@@ -70,6 +70,12 @@ class Settings:
     request_deadline_seconds: float = field(
         default_factory=lambda: _float("REQUEST_DEADLINE_SECONDS", 30.0)
     )
+    # A mutation with an Idempotency-Key holds the key in its own transaction; one whose
+    # request died (its connection idle in that transaction this long) loses it, and a twin
+    # waits this long (and a second) for the holder's outcome before CONFLICT.
+    idempotency_lease_seconds: float = field(
+        default_factory=lambda: _float("IDEMPOTENCY_LEASE_SECONDS", 10.0)
+    )
     # Claim documents above this size are refused before they are read.
     max_document_bytes: int = field(
         default_factory=lambda: _int("MAX_DOCUMENT_BYTES", 10 * 1024 * 1024)

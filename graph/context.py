@@ -50,7 +50,9 @@ class Context:
 
     @contextlib.asynccontextmanager
     async def unit_of_work(self):
-        """A mutation's transaction: its changes and its audit rows commit together."""
+        """A mutation's transaction: its changes and its audit rows commit together (in a
+        request with an Idempotency-Key, a savepoint of the request's one transaction, which
+        commits with the stored answer: graph/idempotency.py)."""
         from db import audit as audit_db
 
         async with self.db.unit_of_work() as db:
