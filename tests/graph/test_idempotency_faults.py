@@ -21,6 +21,7 @@ from tests.graph.test_idempotency import _claims_on, _post
 from tests.graph.test_submission import PROVIDER, SUBMIT, claim_input, maria  # noqa: F401
 
 LEASE = 1.0
+# the claims here are Maria's office visits 200 to 257 days ago: dates no other test files on
 
 # where the fault strikes: inside the mutation's unit of work (before commit), when the answer
 # is written on the key, at the commit, and right after the commit (before the answer leaves)
@@ -114,9 +115,10 @@ async def test_fifty_faults_and_every_retry_gets_the_first_answer_or_a_fresh_run
     rng.shuffle(plan)
     outcomes = {"replayed": 0, "fresh": 0}
     for i, armed in enumerate(plan[:50]):
-        body = {"query": SUBMIT, "variables": {"input": claim_input(maria, days_ago=60 + i)}}
+        body = {"query": SUBMIT, "variables": {"input": claim_input(maria, days_ago=200 + i)}}
         service_date = date.fromisoformat(body["variables"]["input"]["serviceDate"])
         key = str(uuid.uuid4())
+        assert await _claim_number(engine, service_date) is None, "another test filed this date"
         faults.armed = armed
         first = await _attempt(leased, token_for, body, key)
         assert faults.armed is None, f"{armed} never fired"
@@ -167,7 +169,7 @@ async def test_a_key_whose_request_died_is_free_after_the_lease(
         return await real(conn, **kwargs)
 
     monkeypatch.setattr(workflows, "publish", hung)
-    body = {"query": SUBMIT, "variables": {"input": claim_input(maria, days_ago=110)}}
+    body = {"query": SUBMIT, "variables": {"input": claim_input(maria, days_ago=250)}}
     key = str(uuid.uuid4())
     dead = asyncio.create_task(_post(leased, token_for, body, key))
     await hang.wait()
@@ -204,7 +206,7 @@ async def test_a_key_still_running_makes_a_twin_wait_then_conflict(
         return await real(conn, **kwargs)
 
     monkeypatch.setattr(workflows, "publish", slow)
-    body = {"query": SUBMIT, "variables": {"input": claim_input(maria, days_ago=111)}}
+    body = {"query": SUBMIT, "variables": {"input": claim_input(maria, days_ago=251)}}
     key = str(uuid.uuid4())
     first = asyncio.create_task(_post(leased, token_for, body, key))
     await busy.wait()
@@ -238,7 +240,7 @@ async def test_a_key_stranded_by_an_earlier_version_is_free_after_the_lease(
             "INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) "
             "VALUES (:u, :k, 'x', now() - interval '1 minute')"),
             {"u": users[PROVIDER]["id"], "k": key})  # fmt: skip
-    body = {"query": SUBMIT, "variables": {"input": claim_input(maria, days_ago=112)}}
+    body = {"query": SUBMIT, "variables": {"input": claim_input(maria, days_ago=252)}}
     answer = await _post(leased, token_for, body, key)
     assert answer.json()["data"]["submitClaim"]["__typename"] == "ClaimSubmitted"
     assert await _claims_on(engine, body["variables"]["input"]["serviceDate"]) == 1
@@ -255,7 +257,7 @@ async def test_twins_racing_a_killed_owner_file_one_claim(
     its connection there: another twin runs, the rest replay it, nobody gets CONFLICT."""
     faults = Faults(engine, monkeypatch)
     for i, fault in enumerate(("kill", "abort", "both", "kill", "abort")):
-        body = {"query": SUBMIT, "variables": {"input": claim_input(maria, days_ago=113 + i)}}
+        body = {"query": SUBMIT, "variables": {"input": claim_input(maria, days_ago=253 + i)}}
         key = str(uuid.uuid4())
         faults.armed = ("unit", fault)
         answers = await asyncio.gather(*(_attempt(leased, token_for, body, key) for _ in range(4)))
