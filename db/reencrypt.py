@@ -78,12 +78,33 @@ def _stored_batches(conn, *, pending, batch: int):
             yield table, columns, rows
 
 
-def reencrypt_sync(conn, *, batch: int = BATCH, commit=None) -> int:
-    """Re-encrypt rows not under the active key (or not encrypted yet); returns rows done."""
-    current = f"{PREFIX}:{keyring().active}:"
+def _not_under(kid: str):
+    """`pending` for rows with a value not sealed under the key `kid`."""
+    current = f"{PREFIX}:{kid}:"
+    return lambda raw: raw.is_not(None) & ~raw.startswith(current)
+
+
+def count_stale_sync(conn) -> int:
+    """Rows with a value not under the active key: what reencrypt_sync has to do."""
+    from sqlalchemy import func, or_
+
+    pending = _not_under(keyring().active)
+    total = 0
+    for table in metadata.sorted_tables:
+        if columns := encrypted_columns(table):
+            where = or_(*(pending(_raw(table, c)) for c in columns))
+            total += conn.execute(select(func.count()).select_from(table).where(where)).scalar()
+    return total
+
+
+def reencrypt_sync(conn, *, batch: int = BATCH, commit=None, progress=None) -> int:
+    """Re-encrypt rows not under the active key (or not encrypted yet); returns rows done.
+
+    `progress(table name, rows)` hears of each batch once it is done (committed, if asked).
+    """
     done = 0
     for table, columns, rows in _stored_batches(
-        conn, pending=lambda raw: raw.is_not(None) & ~raw.startswith(current), batch=batch
+        conn, pending=_not_under(keyring().active), batch=batch
     ):
         for row in rows:
             plain = {c.name: _plain(c, row[i + 1]) for i, c in enumerate(columns)}
@@ -93,6 +114,8 @@ def reencrypt_sync(conn, *, batch: int = BATCH, commit=None) -> int:
         done += len(rows)
         if commit is not None:
             commit()
+        if progress is not None:
+            progress(table.name, len(rows))
     return done
 
 

@@ -15,7 +15,7 @@ import json
 import random
 import uuid
 from collections import Counter, defaultdict, namedtuple
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -892,13 +892,15 @@ async def load_members(
     employer_ids: Sequence = (),
     provider_ids: Sequence = (),
     adjudicator_ids: Sequence = (),
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
     """Load `count` synthetic families with their providers, employers, claims and payments.
 
     The rows follow from `seed` and the state of the member sequence, so a load on a fresh
     database is reproducible and a load on top draws fresh ids instead of colliding. Existing
     `employer_ids` and `provider_ids` take part beside the ones created; `adjudicator_ids`
-    (users) process the claims. The caller commits. Returns the rows written per table.
+    (users) process the claims; `progress(n)` hears of each `n` members written. The caller
+    commits. Returns the rows written per table.
     """
     salt = await conn.scalar(text("SELECT last_value FROM member_number_seq"))
     b = SeedBuilder(seed=f"{seed}:{salt}", today=today or date.today(),
@@ -930,8 +932,14 @@ async def load_members(
         # Draw the next chunk in a thread while PostgreSQL takes in the last one, so both cores
         # work. Only that thread touches the Random meanwhile, so the rows stay the same.
         batch: dict = {}
+        drawn = 0  # members in `batch`, written on the next turn
         for start in range(0, count, _CHUNK):
             job = asyncio.to_thread(families, min(_CHUNK, count - start))
             batch, _ = await asyncio.gather(job, b.write(conn, batch))
+            if progress is not None and drawn:
+                progress(drawn)
+            drawn = min(_CHUNK, count - start)
         await b.write(conn, batch)
+        if progress is not None:
+            progress(drawn)
     return dict(b.counts)

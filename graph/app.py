@@ -21,7 +21,7 @@ from db import migrate, repos
 from db.engine import make_engine
 from db.session import RequestConnection
 from domain.enums import PurposeOfUse
-from graph import gate, limits, logs
+from graph import cors, gate, limits, logs
 from graph.auth import InvalidToken, VerifiedTokens, signing_key
 from graph.config import Settings
 from graph.console import routes as console_routes
@@ -286,6 +286,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
         # whatever path it strikes, leaves as 503 JSON with Retry-After (graph/outage.py)
         middleware=[Middleware(OutageGuard, deadline_seconds=settings.request_deadline_seconds)],
         lifespan=lifespan,
+        middleware=cors.middleware(settings.cors_origins),
     )
     app.state.engine = engine
     app.state.settings = settings

@@ -1,11 +1,13 @@
-"""The `claimgraph` command: serve, migrate, seed, token, db-url, export-schema."""
+"""The `claimgraph` command: serve, migrate, seed, token, keys, home, db-url, export-schema."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import os
+import signal
 import sys
+import time
 from pathlib import Path
 
 
@@ -46,13 +48,19 @@ def cmd_serve(args) -> int:
         return _fail("--port must be between 1 and 65535")
     if args.workers < 1:
         return _fail("--workers must be at least 1")
+    from db import settings
+
+    where = "database from DATABASE_URL" if settings.configured_url() else "embedded PostgreSQL"
+    print(f"State directory: {settings.home()} (keys; {where})")
     url = _url()
     # Workers are separate processes: hand them this database rather than their own.
     os.environ["DATABASE_URL"] = url
-    if args.demo:  # for exploring: introspection for every persona, and the console
+    if args.demo:  # for exploring: introspection for every persona, the console, and CORS
         os.environ.setdefault("INTROSPECTION_ROLES", "*")
         os.environ.setdefault("CONSOLE_ENABLED", "1")
         os.environ.setdefault("CONSOLE_PERSONAS", "1")
+        # browser apps in development, served from this machine on any port
+        os.environ.setdefault("CORS_ORIGINS", "http://localhost:*,http://127.0.0.1:*")
     migrate.upgrade(url)
     if args.demo and _load_demo(url):
         print("Loaded the demo data.")
@@ -63,6 +71,9 @@ def cmd_serve(args) -> int:
         print(f"Staff console (GraphiQL) at http://{args.host}:{args.port}/console")
     if args.demo:
         _print_personas()
+    # uvicorn raises the signal it stopped on again once it has shut down; as SystemExit
+    # (not the default: die at once) atexit runs, and the embedded PostgreSQL stops too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     options = dict(
         factory=True,
         host=args.host,
@@ -112,8 +123,6 @@ def cmd_migrate(args) -> int:
 
 
 def cmd_seed(args) -> int:
-    import time
-
     from db import migrate
 
     if not args.demo and args.members is None:
@@ -126,14 +135,18 @@ def cmd_seed(args) -> int:
         print("Loaded the demo data." if _load_demo(url) else "The demo data is already there.")
     if args.members:
         from db.seed_bulk import load_members
+        from graph.progress import Progress, rate
 
         started = time.perf_counter()
-        counts = asyncio.run(
-            _with_conn(url, lambda conn: load_members(conn, count=args.members, seed=args.seed))
-        )
+        with Progress("Seeding", total=args.members, unit="members") as bar:
+            counts = asyncio.run(
+                _with_conn(url, lambda conn: load_members(
+                    conn, count=args.members, seed=args.seed, progress=bar.advance))
+            )  # fmt: skip
         took = time.perf_counter() - started
+        rows = sum(counts.values())
         summary = ", ".join(f"{v} {k}" for k, v in counts.items())
-        print(f"Loaded {summary} in {took:.1f} s.")
+        print(f"Loaded {summary} ({rows} rows) in {took:.1f} s, {rate(rows, took)}.")
         from db.maintenance import vacuum_analyze
 
         started = time.perf_counter()
@@ -144,10 +157,11 @@ def cmd_seed(args) -> int:
 
 def cmd_token(args) -> int:
     from db import repos
+    from db.embedded import migrated_url
     from graph.auth import issue_access_token
     from graph.config import Settings
 
-    url = _url()
+    url = migrated_url()
 
     async def find(conn):
         from sqlalchemy import select
@@ -169,6 +183,7 @@ def cmd_token(args) -> int:
 
 def cmd_keys(args) -> int:
     from db import crypto
+    from db.embedded import migrated_url
 
     if args.action == "list":
         ring = crypto.keyring()
@@ -177,28 +192,26 @@ def cmd_keys(args) -> int:
         return 0
     if args.batch < 1:
         return _fail("--batch must be at least 1")
-    url = _url()
+    url = migrated_url()
     try:
         kid = crypto.add_key()
     except RuntimeError as exc:
         return _fail(str(exc))
     print(f"Added key {kid}; it encrypts from now on. Re-encrypting in batches of {args.batch}...")
+    from graph.progress import rate, reencrypt
 
-    async def rotate() -> int:
-        from db.engine import make_engine
-        from db.reencrypt import reencrypt_sync
+    started = time.perf_counter()
+    done = asyncio.run(reencrypt(url, batch=args.batch))
+    took = time.perf_counter() - started
+    print(f"Re-encrypted {done} rows under {kid} in {took:.1f} s, {rate(done, took)}. "
+          "Older keys stay readable until retired.")  # fmt: skip
+    return 0
 
-        engine = make_engine(url, pool_size=1)
-        try:  # one transaction per batch: the server keeps serving meanwhile
-            async with engine.connect() as conn:
-                return await conn.run_sync(
-                    lambda sync: reencrypt_sync(sync, batch=args.batch, commit=sync.commit)
-                )
-        finally:
-            await engine.dispose()
 
-    done = asyncio.run(rotate())
-    print(f"Re-encrypted {done} rows under {kid}. Older keys stay readable until retired.")
+def cmd_home(args) -> int:
+    from db.settings import home_path
+
+    print(home_path())
     return 0
 
 
@@ -221,10 +234,14 @@ def cmd_export_schema(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    from db.settings import home_path
+
     p = argparse.ArgumentParser(
         prog="claimgraph",
-        description="The GraphQL API of a health plan. With no DATABASE_URL, an embedded "
-        "PostgreSQL is kept under $CLAIMGRAPH_HOME (default ./.claimgraph).",
+        description="The GraphQL API of a health plan.\n\nState (keys; the embedded "
+        f"PostgreSQL when DATABASE_URL is not set) lives in\n  {home_path()}\n"
+        "$CLAIMGRAPH_HOME overrides it; `claimgraph home` prints it.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # the path on a line of its own
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -255,6 +272,9 @@ def parser() -> argparse.ArgumentParser:
     k.add_argument("--batch", type=int, default=500, help="rows per transaction (rotate)")
     k.set_defaults(func=cmd_keys)
 
+    h = sub.add_parser("home", help="print the state directory in use ($CLAIMGRAPH_HOME)")
+    h.set_defaults(func=cmd_home)
+
     u = sub.add_parser("db-url", help="print the URL of the database in use (for psql)")
     u.set_defaults(func=cmd_db_url)
 
@@ -265,9 +285,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from db.embedded import NotReady
+
     args = parser().parse_args(argv)
     try:
         return args.func(args)
+    except NotReady as exc:
+        return _fail(str(exc), 1)
     except KeyboardInterrupt:
         return 130
     except OSError as exc:

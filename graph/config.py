@@ -84,6 +84,9 @@ class Settings:
     max_upload_bytes: int = field(
         default_factory=lambda: _int("MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
     )
+    # Browser apps on these origins may call the API (CORS, graph/cors.py): comma-separated
+    # "scheme://host[:port]", ":*" for any port ("http://localhost:*"); empty: none.
+    cors_origins: tuple[str, ...] = field(default_factory=lambda: _origins("CORS_ORIGINS"))
     # WebSockets: origins allowed besides the API's own, and the limits of one user.
     ws_allowed_origins: tuple[str, ...] = field(
         default_factory=lambda: tuple(
@@ -191,3 +194,15 @@ def _roles(name: str, default: str) -> tuple[str, ...]:
     if unknown:
         raise SystemExit(f"{name} names unknown roles: {', '.join(unknown)}")
     return names
+
+
+def _origins(name: str) -> tuple[str, ...]:
+    """Comma-separated origins: scheme://host[:port], the port may be "*"; never "*" alone."""
+    import re
+
+    names = tuple(o.strip().rstrip("/").lower() for o in os.environ.get(name, "").split(","))
+    bad = [o for o in names if o and not re.fullmatch(r"https?://[^/:*\s]+(:(\d+|\*))?", o)]
+    if bad:
+        raise SystemExit(f"{name} takes origins like https://app.example.com or "
+                         f"http://localhost:* (any port), got {', '.join(bad)}")  # fmt: skip
+    return tuple(o for o in names if o)

@@ -19,6 +19,8 @@ from sqlalchemy import event, select
 _STATE = Path(tempfile.mkdtemp(prefix="claimgraph-test-"))
 _STATE.chmod(0o755)
 os.environ["CLAIMGRAPH_HOME"] = str(_STATE / "home")  # signing key etc., never the user's
+# and should a test drop CLAIMGRAPH_HOME, the default (the user data directory) is ours too
+os.environ["XDG_DATA_HOME"] = str(_STATE / "data")
 # Every test client comes from one address and the demo personas serve many tests: no rate
 # limits (0) unless a test sets its own (tests/graph/test_limits.py).
 for _limit in ("SIGNIN_PER_IP_PER_MINUTE", "SIGNIN_PER_EMAIL_PER_MINUTE",

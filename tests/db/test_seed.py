@@ -202,7 +202,9 @@ async def test_loading_members_twice_adds_what_was_asked_with_fresh_numbers(engi
     async with engine.connect() as conn:
         await conn.begin()  # rolled back at the end: the other tests keep the demo as it was
         before = await _counts(conn)
-        first = await load_members(conn, count=200, claims_per_member=3, seed=11)
+        heard: list[int] = []
+        first = await load_members(conn, count=200, claims_per_member=3, seed=11,
+                                   progress=heard.append)  # fmt: skip
         second = await load_members(conn, count=200, claims_per_member=3, seed=11)
         after = await _counts(conn)
         distinct = {
@@ -213,6 +215,7 @@ async def test_loading_members_twice_adds_what_was_asked_with_fresh_numbers(engi
         }
         await conn.rollback()
     assert first["members"] == second["members"] == 200
+    assert sum(heard) == 200
     assert first["policies"] == second["policies"] == 200
     assert first["claims"] == second["claims"] == 600
     for name in COUNTED:
