@@ -282,11 +282,14 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
             *signin_routes(engine=engine, settings=settings),
             *console_routes(settings),
         ],
-        # inside Starlette's own error middleware (whose 500 is plain text): every outage,
-        # whatever path it strikes, leaves as 503 JSON with Retry-After (graph/outage.py)
-        middleware=[Middleware(OutageGuard, deadline_seconds=settings.request_deadline_seconds)],
+        # CORS first (a preflight is answered before anything else); then, inside
+        # Starlette's own error middleware (whose 500 is plain text), every outage, whatever
+        # path it strikes, leaves as 503 JSON with Retry-After (graph/outage.py)
+        middleware=[
+            *cors.middleware(settings.cors_origins),
+            Middleware(OutageGuard, deadline_seconds=settings.request_deadline_seconds),
+        ],
         lifespan=lifespan,
-        middleware=cors.middleware(settings.cors_origins),
     )
     app.state.engine = engine
     app.state.settings = settings
