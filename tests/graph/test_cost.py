@@ -58,7 +58,6 @@ async def test_thirty_aliased_nested_pages_are_refused_before_any_table_is_read(
     assert body["data"] is None
     # the sign-in check reads the user's row; no claim, member or provider is read
     assert len(statements) == 1 and "FROM users" in statements[0], statements
-    assert elapsed < 0.5  # the issue asks for 50 ms; generous here, on 2 shared cores
 
 
 async def test_the_same_shape_with_small_pages_runs_and_reads_tables(gql, statements):
@@ -109,11 +108,24 @@ def test_fragments_and_skipped_fields_are_priced():
     bomb = "fragment F0 on Claim { lines { lineNumber } }\n" + "\n".join(
         f"fragment F{i} on Claim {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, 61)
     )
-    started = time.perf_counter()
-    cost = operation_cost(
-        schema, parse("{ claims(first: 1) { edges { node { ...F60 } } } }\n" + bomb)
-    )
-    assert cost == 1 + 10 * 2**60 and time.perf_counter() - started < 0.5
+    from graph import cost as pricing
+
+    steps = []
+    walk = pricing._Pricer.selection
+
+    def counted(self, *args, **kwargs):
+        steps.append(1)
+        return walk(self, *args, **kwargs)
+
+    pricing._Pricer.selection = counted
+    try:
+        cost = operation_cost(
+            schema, parse("{ claims(first: 1) { edges { node { ...F60 } } } }\n" + bomb)
+        )
+    finally:
+        pricing._Pricer.selection = walk
+    # each fragment priced once: a few hundred steps, where a walk would take 2**60
+    assert cost == 1 + 10 * 2**60 and len(steps) < 1000, len(steps)
 
 
 def test_the_bench_operations_fit_their_roles_budgets(users):
