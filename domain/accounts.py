@@ -46,14 +46,16 @@ def ties(role: Role | str, given: Mapping[str, Any]) -> dict[str, Any]:
         if column == needed:
             if value is None or (isinstance(value, str) and not value.strip()):
                 raise DomainError(
-                    f"A {role.value} account must name its {_describe(column)}: give {field}.",
+                    f"A {{role}} account must name its {_describe(column)}: give {field}.",
                     field=field,
+                    terms={"role": role},
                 )
             result[column] = state(value, field=field) if column == "jurisdiction" else value
         elif value is not None:
             raise DomainError(
-                f"A {role.value} account is not tied to a {_describe(column)}: leave {field} out.",
+                f"A {{role}} account is not tied to a {_describe(column)}: leave {field} out.",
                 field=field,
+                terms={"role": role},
             )
     return result
 
@@ -90,7 +92,7 @@ def check_dependent_login(*, adult: bool) -> None:
 def move(current: UserStatus | str, requested: UserStatus | str) -> UserStatus:
     current, requested = UserStatus(current), UserStatus(requested)
     if requested not in TRANSITIONS[current]:
-        raise IllegalTransition("user", current.value, requested.value)
+        raise IllegalTransition("user", current, requested)
     return requested
 
 

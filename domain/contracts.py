@@ -23,7 +23,7 @@ TRANSITIONS: dict[S, frozenset[S]] = {
 def move(current: S | str, requested: S | str) -> S:
     current, requested = S(current), S(requested)
     if requested not in TRANSITIONS[current]:
-        raise IllegalTransition("contract", current.value, requested.value)
+        raise IllegalTransition("contract", current, requested)
     return requested
 
 

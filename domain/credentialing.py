@@ -23,7 +23,7 @@ def move(current: S | str, requested: S | str) -> S:
     """The credential's next status, or IllegalTransition naming both states."""
     current, requested = S(current), S(requested)
     if requested not in TRANSITIONS[current]:
-        raise IllegalTransition("credential", current.value, requested.value)
+        raise IllegalTransition("credential", current, requested)
     return requested
 
 

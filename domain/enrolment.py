@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from domain import money
 from domain.enums import DependentStatus as D
+from domain.enums import EmployerStatus
 from domain.enums import MemberStatus as M
 from domain.enums import PolicyStatus as P
 from domain.enums import Relationship as R
@@ -110,8 +111,9 @@ def check_member_active(status: M | str) -> None:
     """Dependents and policies are added to an active member only."""
     if M(status) != M.ACTIVE:
         raise DomainError(
-            f"The member is {M(status).value}: coverage is added only to an active member.",
+            "The member is {status}: coverage is added only to an {active} member.",
             field="memberId",
+            terms={"status": M(status), "active": M.ACTIVE},
         )
 
 
@@ -119,10 +121,11 @@ def check_employer(status: str | None) -> None:
     """Members enrol through an employer that exists and is active."""
     if status is None:
         raise DomainError("No employer with that id exists.", field="employerId")
-    if status != "active":
+    if EmployerStatus(status) != EmployerStatus.ACTIVE:
         raise DomainError(
-            f"The employer is {status}: its employees can be enrolled once it is active.",
+            "The employer is {status}: its employees can be enrolled once it is {active}.",
             field="employerId",
+            terms={"status": EmployerStatus(status), "active": EmployerStatus.ACTIVE},
         )
 
 
@@ -167,7 +170,7 @@ DEPENDENT_TRANSITIONS: dict[D, frozenset[D]] = {
 def move_dependent(current: D | str, requested: D | str) -> D:
     current, requested = D(current), D(requested)
     if requested not in DEPENDENT_TRANSITIONS[current]:
-        raise IllegalTransition("dependent", current.value, requested.value)
+        raise IllegalTransition("dependent", current, requested)
     return requested
 
 
@@ -203,7 +206,7 @@ POLICY_TRANSITIONS: dict[P, frozenset[P]] = {
 def move_policy(current: P | str, requested: P | str) -> P:
     current, requested = P(current), P(requested)
     if requested not in POLICY_TRANSITIONS[current]:
-        raise IllegalTransition("policy", current.value, requested.value)
+        raise IllegalTransition("policy", current, requested)
     return requested
 
 

@@ -31,12 +31,12 @@ def move_claim(current: C | str, requested: C | str) -> C:
     """The claim's next status, or IllegalTransition naming both states."""
     current, requested = C(current), C(requested)
     if requested not in CLAIM_TRANSITIONS[current]:
-        raise IllegalTransition("claim", current.value, requested.value)
+        raise IllegalTransition("claim", current, requested)
     return requested
 
 
 def move_appeal(current: A | str, requested: A | str) -> A:
     current, requested = A(current), A(requested)
     if requested not in APPEAL_TRANSITIONS[current]:
-        raise IllegalTransition("appeal", current.value, requested.value)
+        raise IllegalTransition("appeal", current, requested)
     return requested

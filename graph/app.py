@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -289,6 +290,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
             *cors.middleware(settings.cors_origins),
             Middleware(OutageGuard, deadline_seconds=settings.request_deadline_seconds),
         ],
+        exception_handlers={HTTPException: gate.coded_http_error},  # 404, 405: coded JSON
         lifespan=lifespan,
     )
     app.state.engine = engine

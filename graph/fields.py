@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 import strawberry
+from strawberry.schema.config import StrawberryConfig
 
 from domain import masking
 from graph.context import current_context
@@ -101,8 +102,23 @@ def decisions_for(obj: Any, ctx: Any) -> dict:
     return cached
 
 
-def _forbidden(obj: Any, name: str) -> Forbidden:
-    return Forbidden(f"You may not read '{name}' of this {type(obj).__name__}.")
+# the schema's own naming (graph/schema.py keeps StrawberryConfig's name converter)
+_NAMES = StrawberryConfig().name_converter
+
+
+@cache
+def graphql_names(cls: type) -> tuple[str, dict[str, str]]:
+    """(the type's GraphQL name, its fields' GraphQL names by Python name)."""
+    definition = cls.__strawberry_definition__
+    fields = {f.python_name: _NAMES.get_graphql_name(f) for f in definition.fields}
+    return definition.name, fields
+
+
+def forbidden_read(obj: Any, name: str) -> Forbidden:
+    """The refusal of field `name` (its Python name), in the schema's words: `dateOfBirth`
+    of a `Member`, never the attribute or the column."""
+    type_name, fields = graphql_names(type(obj))
+    return Forbidden(f"You may not read '{fields.get(name, name)}' of this {type_name}.")
 
 
 class Classified:
@@ -124,14 +140,14 @@ class Classified:
         if decision is None:
             if sensitive:
                 ctx.audit.read(self.audit_key(), name, "", allowed=False)
-            raise _forbidden(self, name)
+            raise forbidden_read(self, name)
         value = self._row[spec.column]
         if decision.visible:
             out = spec.render(value, self._row) if spec.render else value
         else:
             mask = (spec.masks or {}).get(decision.how) or MASKS.get(decision.how)
             if mask is None:  # an unknown mask hides rather than leaks
-                raise _forbidden(self, name)
+                raise forbidden_read(self, name)
             out = mask(value, ctx.today)
         if sensitive and out is not None:
             rule = f"{ctx.principal.role.value}:{spec.group}:{decision.how or decision.kind}"

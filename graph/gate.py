@@ -8,6 +8,7 @@ grants. So a page elsewhere cannot make a signed-in browser post an operation he
 
 from __future__ import annotations
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -84,3 +85,25 @@ def capped(receive, limit: int):
         return message
 
     return receive_capped
+
+
+# --- every route's refusals ------------------------------------------------------------------
+_HTTP_CODES = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND"}
+_HTTP_WORDS = {404: "There is nothing at this path.",
+               405: "This path does not take that method."}  # fmt: skip
+
+
+def http_code(status: int) -> str:
+    """The `extensions.code` of an HTTP refusal."""
+    return _HTTP_CODES.get(status, "INTERNAL" if status >= 500 else "BAD_USER_INPUT")
+
+
+async def coded_http_error(request: Request, exc: Exception) -> JSONResponse:
+    """The app's handler of HTTPException, whatever route (or none) raised it: an unknown
+    path, a method a route does not take, a missing console asset. It leaves as a coded JSON
+    error document, never Starlette's plain text."""
+    assert isinstance(exc, HTTPException)
+    status = exc.status_code
+    message = _HTTP_WORDS.get(status) or (exc.detail if isinstance(exc.detail, str) else "")
+    body = error_body(http_code(status), message or "The request was refused.")
+    return JSONResponse(body, status_code=status, headers=exc.headers)

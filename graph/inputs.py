@@ -47,6 +47,7 @@ from strawberry.types.unset import UNSET
 from domain import money
 from domain.errors import DomainError
 from graph.errors import ApiError, error_body
+from graph.gate import http_code
 
 _HTTP_ANSWERS = (MissingQueryError, CannotGetOperationTypeError, InvalidOperationTypeError)
 _TOO_COMPLEX = re.compile(r"more than \d+ tokens|nested too deeply")
@@ -247,12 +248,6 @@ def _bad(message: str, field: str, nodes) -> GraphQLError:
 
 
 # --- the HTTP layer ----------------------------------------------------------------------------
-def _http_code(status: int) -> str:
-    return {404: "NOT_FOUND", 413: "BAD_USER_INPUT"}.get(
-        status, "INTERNAL" if status >= 500 else "BAD_USER_INPUT"
-    )
-
-
 class CodedAnswers:
     """Mixed into strawberry's ASGI view: whatever the HTTP layer refuses (a body that is not
     JSON, nested too deeply, a multipart map that does not fit, an unknown operation name,
@@ -264,7 +259,7 @@ class CodedAnswers:
         except (HTTPException, StarletteHTTPException) as exc:
             status = exc.status_code
             reason = exc.reason if isinstance(exc, HTTPException) else str(exc.detail)
-            return JSONResponse(error_body(_http_code(status), reason), status_code=status)
+            return JSONResponse(error_body(http_code(status), reason), status_code=status)
 
     def decode_json(self, data: str | bytes) -> object:
         try:

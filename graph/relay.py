@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 import os
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -33,10 +34,44 @@ def _b64decode(value: str) -> str:
     return base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8")
 
 
+# The numbers people read (domain/identifiers.py): prefix -> (what it is, the root list and
+# its filter field that find the record by it, or None where no filter does).
+# tests/graph/test_error_words.py checks each against the schema, and that every number
+# filter of a root list is here.
+RECORD_NUMBERS: dict[str, tuple[str, tuple[str, str] | None]] = {
+    "CLM": ("claim", ("claims", "claimNumber")),
+    "MBR": ("member", ("members", "memberNumber")),
+    "POL": ("policy", None),
+    "APL": ("appeal", None),
+    "CTR": ("contract", None),
+    "PAY": ("payment", None),
+    "GRP": ("group", None),
+}
+_RECORD_NUMBER = re.compile(r"\s*([A-Za-z]{3})-[0-9][0-9-]*\s*")
+
+
+def number_hint(value: str, field: str) -> str | None:
+    """What to do with a record number given where an id belongs. The value itself is never
+    repeated (a member number identifies a person): only the kind of number it looks like."""
+    found = _RECORD_NUMBER.fullmatch(value)
+    known = RECORD_NUMBERS.get(found[1].upper()) if found else None
+    if known is None:
+        return None
+    what, finder = known
+    if finder is None:
+        return (f"'{field}' takes an id, and this looks like a {what} number; "
+                f"pass the {what}'s id field instead.")  # fmt: skip
+    root, filter_field = finder
+    return (f"'{field}' takes an id, and this looks like a {what} number; find the {what} "
+            f"with {root}(filter: {{{filter_field}: ...}}) and pass its id.")  # fmt: skip
+
+
 def from_global_id(
     value: str, *, expected: str | None = None, field: str = "id"
 ) -> tuple[str, UUID]:
     """(type name, uuid) of a global id; BAD_USER_INPUT when malformed or of another type."""
+    if hint := number_hint(value, field):
+        raise BadUserInput(hint, field=field)
     try:
         type_name, raw = _b64decode(value).split(":", 1)
         db_id = UUID(raw)
@@ -91,7 +126,7 @@ class Node(Classified):
         return super().__getattr__(name)
 
     def _global_id(self) -> strawberry.ID:
-        from graph.fields import decisions_for
+        from graph.fields import decisions_for, graphql_names
         from graph.keys import pseudonym
 
         decision = decisions_for(self, current_context()).get("identity")
@@ -100,7 +135,7 @@ class Node(Classified):
             return strawberry.ID(to_global_id(name, self.db_id))
         if decision is not None and decision.how == "pseudonym":
             return strawberry.ID(to_global_id(name, pseudonym(self.db_id)))
-        raise Forbidden(f"You may not read the id of this {name}.")
+        raise Forbidden(f"You may not read the id of this {graphql_names(type(self))[0]}.")
 
 
 # --- cursors ---------------------------------------------------------------------------------

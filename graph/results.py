@@ -6,6 +6,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.errors import DomainError, IllegalTransition
+from graph.errors import domain_message, schema_name
 
 
 @strawberry.type(description="The input breaks a rule; `field` names the input at fault.")
@@ -37,7 +38,7 @@ class RecordChanged:
 
 
 def invalid(exc: DomainError) -> InvalidInput:
-    return InvalidInput(code="BAD_USER_INPUT", message=str(exc), field=exc.field)
+    return InvalidInput(code="BAD_USER_INPUT", message=domain_message(exc), field=exc.field)
 
 
 def invalid_field(field: str, message: str) -> InvalidInput:
@@ -47,14 +48,14 @@ def invalid_field(field: str, message: str) -> InvalidInput:
 def illegal(exc: IllegalTransition) -> IllegalStatusChange:
     return IllegalStatusChange(
         code="BAD_USER_INPUT",
-        message=str(exc),
-        current_status=exc.current,
-        requested_status=exc.requested,
+        message=domain_message(exc),
+        current_status=schema_name(exc.current),
+        requested_status=schema_name(exc.requested),
     )
 
 
 def not_allowed(exc: DomainError) -> NotAllowed:
-    return NotAllowed(code="FORBIDDEN", message=str(exc))
+    return NotAllowed(code="FORBIDDEN", message=domain_message(exc))
 
 
 def changed(version: int | None, what: str = "record") -> RecordChanged:

@@ -19,12 +19,13 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from db import faults
+from domain.errors import DomainError
 from graph import limits
 from graph.audit import AuditTrail
 from graph.compiled import CompiledExecution
 from graph.config import Settings
 from graph.cost import QueryBudget, directive_limits
-from graph.errors import ApiError, Forbidden
+from graph.errors import ApiError, Forbidden, domain_message
 from graph.exposure import Exposure
 from graph.inputs import SCALAR_OVERRIDES, InputGuard
 from graph.outage import is_outage, message_for
@@ -56,6 +57,11 @@ def shape_error(error: GraphQLError, request_id: str | None) -> GraphQLError:
         )
         error.extensions = {**(error.extensions or {}), "code": code}
         return error
+    if isinstance(original, DomainError):  # a rule's refusal a resolver did not catch
+        field = {"field": original.field} if original.field else {}
+        extensions = {"code": "BAD_USER_INPUT", **field}
+        return GraphQLError(domain_message(original), nodes=error.nodes, path=error.path,
+                            extensions=extensions)  # fmt: skip
     if is_outage(original):  # down, starting, shutting down, lost, or a statement stopped
         log.warning("database unavailable or statement stopped",
                     extra={"request_id": request_id, "error": type(original).__name__})  # fmt: skip

@@ -57,6 +57,17 @@ def routes(*, engine: AsyncEngine, settings: Settings) -> list[Route]:
     ]
 
 
+# RFC 6749's error, and the `extensions.code` every other answer of this API carries
+_OAUTH_CODES = {"invalid_client": "UNAUTHENTICATED", "invalid_grant": "UNAUTHENTICATED",
+                "invalid_token": "UNAUTHENTICATED", "access_denied": "FORBIDDEN",
+                "unauthorized_client": "FORBIDDEN"}  # fmt: skip
+
+
+def _coded(body: dict, code: str, message: str) -> dict:
+    """An RFC 6749 error body that also carries the API's `code` and `errors`."""
+    return body | {"code": code, "errors": error_body(code, message)["errors"]}
+
+
 def _oauth_errors(handler):
     """OAuth errors become RFC 6749 §5.2 answers; anything else a bare 500/503, never a trace."""
 
@@ -67,6 +78,8 @@ def _oauth_errors(handler):
         except OAuth2Error as error:
             status, body, headers = error()
             headers = {k: v for k, v in headers if k.lower() != "content-type"}
+            code = _OAUTH_CODES.get(error.error, "BAD_USER_INPUT")
+            body = _coded(dict(body), code, body.get("error_description") or error.error)
             return JSONResponse(body, status_code=status, headers=headers)
         except Exception as exc:  # noqa: BLE001
             return _failure(exc)
@@ -235,11 +248,9 @@ def _audit_row(request: Request, kind: str, outcome, *, user_id: UUID | None = N
 
 
 def _slow_down(wait: int) -> JSONResponse:
-    body = {
-        "error": "temporarily_unavailable",
-        "error_description": f"Too many sign-in attempts; retry in {wait} s.",
-        "code": "RATE_LIMITED",
-    }
+    message = f"Too many sign-in attempts; retry in {wait} s."
+    body = _coded({"error": "temporarily_unavailable", "error_description": message},
+                  "RATE_LIMITED", message)  # fmt: skip
     return JSONResponse(body, status_code=429, headers={"Retry-After": str(wait), **_NO_STORE})
 
 
@@ -249,11 +260,11 @@ def _failure(exc: Exception) -> JSONResponse:
         log.warning("sign-in: database unavailable (%s)", type(exc).__name__)
         message = message_for(exc)
         # RFC 6749's fields, and the code every other answer of this API carries
-        coded = error_body("SERVICE_UNAVAILABLE", message)
-        body = {"error": "temporarily_unavailable", "error_description": message,
-                "code": "SERVICE_UNAVAILABLE", "errors": coded["errors"]}  # fmt: skip
+        body = _coded({"error": "temporarily_unavailable", "error_description": message},
+                      "SERVICE_UNAVAILABLE", message)  # fmt: skip
         headers = {"Retry-After": RETRY_AFTER, **_NO_STORE}
         return JSONResponse(body, status_code=503, headers=headers)
     log.error("sign-in failed unexpectedly (%s)", type(exc).__name__)
-    body = {"error": "server_error", "error_description": "Internal error."}
+    body = _coded({"error": "server_error", "error_description": "Internal error."},
+                  "INTERNAL", "Internal error.")  # fmt: skip
     return JSONResponse(body, status_code=500, headers=_NO_STORE)

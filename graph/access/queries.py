@@ -14,7 +14,7 @@ from domain.aggregates import Month, MonthSummary, release_month, requested_mont
 from domain.errors import DomainError
 from graph.access.types import BreakGlassGrant, ClaimsSummaryMonth
 from graph.context import Info
-from graph.errors import BadUserInput, Forbidden
+from graph.errors import Forbidden, from_domain
 from graph.listing import Listing
 from graph.lookup import by_global_id
 from graph.relay import Connection
@@ -80,7 +80,7 @@ def summary_range(ctx, first: str | None, last: str | None) -> list[Month]:
             first, last, today=ctx.today, runout=ctx.settings.claims_summary_runout_months
         )
     except DomainError as exc:
-        raise BadUserInput(str(exc), field=exc.field) from None
+        raise from_domain(exc) from None
 
 
 async def summary_months(ctx, employer_id: UUID, months: list[Month]) -> list[MonthSummary]:

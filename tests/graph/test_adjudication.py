@@ -111,8 +111,8 @@ async def test_an_illegal_move_names_both_states(gql):
     assert result == {
         "__typename": "IllegalStatusChange",
         "code": "BAD_USER_INPUT",
-        "currentStatus": "paid",
-        "requestedStatus": "approved",
+        "currentStatus": "PAID",
+        "requestedStatus": "APPROVED",
     }
 
 
@@ -262,8 +262,8 @@ async def test_assign_then_approve_then_pay(gql):
     )["data"]["assignClaim"]
     assert again == {
         "__typename": "IllegalStatusChange",
-        "currentStatus": "under_review",
-        "requestedStatus": "under_review",
+        "currentStatus": "UNDER_REVIEW",
+        "requestedStatus": "UNDER_REVIEW",
     }
     approved = (await gql(ADJUDICATE, {"input": {"claimId": claim["id"],
         "version": assigned["claim"]["version"], "decision": "APPROVE"}},
@@ -280,7 +280,7 @@ async def test_assign_then_approve_then_pay(gql):
     twice = await gql(PAY, {"c": claim["id"], "v": version + 1}, as_="adjudicator@example.com")
     assert twice["data"]["recordPayment"] == {
         "__typename": "IllegalStatusChange",
-        "currentStatus": "paid",
+        "currentStatus": "PAID",
     }
 
 

@@ -152,7 +152,7 @@ async def test_a_deactivated_users_tokens_stop_working(gql, client, engine):
     assert [e["payload"]["change"] for e in events] == ["created", "deactivated"]
     twice = await gql(DEACTIVATE_USER, {"id": user["id"]})
     assert twice["data"]["deactivateUser"] == {"__typename": "IllegalStatusChange",
-        "currentStatus": "inactive", "requestedStatus": "inactive"}  # fmt: skip
+        "currentStatus": "INACTIVE", "requestedStatus": "INACTIVE"}  # fmt: skip
 
 
 async def test_an_admin_cannot_deactivate_or_re_role_themselves(gql, users):

@@ -50,13 +50,13 @@ async def test_the_credential_lifecycle(gql, engine):
     back = await gql(CREDENTIAL_STATUS, {"id": credential_id, "status": "PENDING"})
     assert back["data"]["updateCredentialStatus"] == {
         "__typename": "IllegalStatusChange", "code": "BAD_USER_INPUT",
-        "message": "A credential that is verified cannot become pending.",
-        "currentStatus": "verified", "requestedStatus": "pending",
+        "message": "A credential that is VERIFIED cannot become PENDING.",
+        "currentStatus": "VERIFIED", "requestedStatus": "PENDING",
     }  # fmt: skip
     revoked = await gql(CREDENTIAL_STATUS, {"id": credential_id, "status": "REVOKED"})
     assert revoked["data"]["updateCredentialStatus"]["credential"]["status"] == "REVOKED"
     again = await gql(CREDENTIAL_STATUS, {"id": credential_id, "status": "VERIFIED"})
-    assert again["data"]["updateCredentialStatus"]["currentStatus"] == "revoked"
+    assert again["data"]["updateCredentialStatus"]["currentStatus"] == "REVOKED"
     events = await _outbox(engine, "provider.changed", "credential_id", _db_id(credential_id))
     assert [e["payload"]["credential_status"] for e in events] == ["pending", "verified", "revoked"]
 
@@ -150,8 +150,8 @@ async def test_one_active_contract_at_a_time_and_termination(gql, engine):
     assert contract["status"] == "TERMINATED" and contract["terminationDate"] == "2025-12-31"
     twice = await gql(TERMINATE_CONTRACT, {"id": contract_id, "day": "2025-12-31"})
     assert twice["data"]["terminateContract"] == {
-        "__typename": "IllegalStatusChange", "currentStatus": "terminated",
-        "requestedStatus": "terminated",
+        "__typename": "IllegalStatusChange", "currentStatus": "TERMINATED",
+        "requestedStatus": "TERMINATED",
     }  # fmt: skip
     (audit,) = await _audit(engine, "terminate_contract", _db_id(contract_id))
     assert audit["old_values"]["status"] == "active"

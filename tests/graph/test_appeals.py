@@ -57,8 +57,8 @@ async def test_the_filer_withdraws_and_the_claim_is_denied_again(gql, engine, ma
     assert done["claim"]["status"] == "DENIED"
 
     again = (await gql(WITHDRAW, {"a": appeal}, as_=MEMBER))["data"]["withdrawAppeal"]
-    assert again == {"__typename": "IllegalStatusChange", "currentStatus": "withdrawn",
-                     "requestedStatus": "withdrawn"}  # fmt: skip
+    assert again == {"__typename": "IllegalStatusChange", "currentStatus": "WITHDRAWN",
+                     "requestedStatus": "WITHDRAWN"}  # fmt: skip
     async with engine.connect() as conn:
         payloads = (
             await conn.execute(

@@ -159,7 +159,7 @@ async def test_an_inactive_employer_enrols_no_one(gql, engine):
         ).scalar_one()
     body = await gql(ENROLL, {"input": _member_input(to_global_id("Employer", employer_id))})
     result = body["data"]["enrollMember"]
-    assert result["field"] == "employerId" and "inactive" in result["message"]
+    assert result["field"] == "employerId" and "INACTIVE" in result["message"]
 
 
 # --- statements -------------------------------------------------------------------------------

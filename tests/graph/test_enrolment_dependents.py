@@ -163,7 +163,7 @@ async def test_terminating_a_dependent_sets_status_and_date_once(gql, engine, ow
     again = await gql(TERMINATE_DEPENDENT, {"id": child["id"], "day": str(TODAY)})
     assert again["data"]["terminateDependent"] == {
         "__typename": "IllegalStatusChange", "code": "BAD_USER_INPUT",
-        "currentStatus": "inactive", "requestedStatus": "inactive",
+        "currentStatus": "INACTIVE", "requestedStatus": "INACTIVE",
     }  # fmt: skip
 
 

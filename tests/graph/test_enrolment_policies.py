@@ -158,7 +158,7 @@ async def test_terminating_a_policy_once_after_its_effective_date(gql, engine, o
     again = await gql(TERMINATE_POLICY, {"id": policy["id"], "day": day})
     assert again["data"]["terminatePolicy"] == {
         "__typename": "IllegalStatusChange", "code": "BAD_USER_INPUT",
-        "currentStatus": "terminated", "requestedStatus": "terminated",
+        "currentStatus": "TERMINATED", "requestedStatus": "TERMINATED",
     }  # fmt: skip
 
 

@@ -61,7 +61,7 @@ async def test_submit_triage_deny_appeal_overturn_readjudicate_pay(gql, engine, 
             as_=FAMILY,
         )
     )["data"]["fileAppeal"]
-    assert again == {"__typename": "IllegalStatusChange", "currentStatus": "appealed"}
+    assert again == {"__typename": "IllegalStatusChange", "currentStatus": "APPEALED"}
 
     decide = (
         "mutation($a: ID!) { decideAppeal(appealId: $a, outcome: OVERTURN, "
