@@ -138,8 +138,16 @@ def _leaks(body: dict, family: dict) -> list[str]:
     found = []
     for s in _strings(body):
         for candidate in (s, _decoded(s)):
-            found += [v for v in family["values"] | family["dates"] if v in candidate]
+            found += [v for v in family["values"] | family["dates"] if _within(v, candidate)]
     return found
+
+
+def _within(value: str, text: str) -> bool:
+    """`value` in `text`; a short number (a ZIP) only standing alone, since any five digits
+    turn up by chance inside the hex of a pseudonymous id or a cursor's random bytes."""
+    if value.isdigit() and len(value) <= 6:
+        return re.search(rf"(?<![0-9A-Za-z]){value}(?![0-9A-Za-z])", text) is not None
+    return value in text
 
 
 def _person_values(value, places: set[str], typename=None) -> list[str]:
