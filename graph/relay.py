@@ -197,24 +197,40 @@ def decode_cursor(
 # --- connections -----------------------------------------------------------------------------
 
 
-@strawberry.type
+@strawberry.type(description="Where a page sits in its list, and the cursors to move on from it.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="True when more records follow this page: ask again with `after: endCursor`."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="True when this page was asked for with `after`, so records come before it."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The cursor of the page's first record; null when the page is empty."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of the page's last record, to pass as `after` for the next "
+        "page; null when the page is empty."
+    )
 
 
 @strawberry.type
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(
+        description="An opaque, encrypted position in the list: pass it as `after` to go on "
+        "past this record. It is encrypted, so it shows no value of the record it points at."
+    )
+    node: T = strawberry.field(description="The record itself.")
 
 
 @strawberry.type
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(
+        description="The records on this page, in the list's order, each with its cursor."
+    )
+    page_info: PageInfo = strawberry.field(
+        description="Whether more records follow, and the cursors to ask for them."
+    )
     _total: strawberry.Private[Callable[[], Awaitable[int]] | int]
 
     @strawberry.field(description="How many rows the whole list holds (all pages).")

@@ -24,6 +24,7 @@ from graph import limits
 from graph.audit import AuditTrail
 from graph.compiled import CompiledExecution
 from graph.config import Settings
+from graph.conventions import describe_generated
 from graph.cost import QueryBudget, directive_limits
 from graph.errors import ApiError, Forbidden, domain_message
 from graph.exposure import Exposure
@@ -185,7 +186,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         ),
     ]
     _guard_searches()
-    return _Schema(
+    schema = _Schema(
         query=limits.gate(Query),
         mutation=limits.gate(_gate_mutations(Mutation)),
         subscription=Subscription,
@@ -206,6 +207,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             lambda: MaxTokensLimiter(max_token_count=4000),
         ],
     )
+    describe_generated(schema._schema, settings)
+    return schema
 
 
 def sdl() -> str:
