@@ -32,8 +32,8 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from db import listener, repos
 from db import principal_changes as changes
-from db import repos
 from domain.access import Principal
 from domain.enums import PurposeOfUse
 from graph.principals import principal_from
@@ -183,31 +183,17 @@ class PrincipalCache:
             flight.set_result(False)
 
     async def _listen(self) -> None:
-        """Hold the LISTEN connection; reconnect after any failure (a database restart)."""
-        delay = 0.5
-        while True:
-            try:
-                async with self.engine.connect() as conn:
-                    try:
-                        raw = await conn.get_raw_connection()
-                        driver = raw.driver_connection
-                        await driver.execute("SET application_name = 'claimgraph-principals'")
-                        driver.add_termination_listener(lambda *_: self._disconnected())
-                        await changes.listen(driver, self._changed)
-                        self._clear()  # whatever changed while nobody listened
-                        self.connected, delay = True, 0.5
-                        await self._round_trips(driver)
-                    finally:
-                        self._disconnected()
-                        # never back into the pool: it still listens and carries the
-                        # listener's name, which a request's connection must not
-                        await conn.invalidate()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - keep listening whatever happened
-                log.warning("principal listener reconnecting", extra={"error": type(exc).__name__})
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 10.0)
+        await listener.hold(self.engine, name="claimgraph-principals", session=self._on_changes)
+
+    async def _on_changes(self, driver) -> None:
+        try:
+            driver.add_termination_listener(lambda *_: self._disconnected())
+            await changes.listen(driver, self._changed)
+            self._clear()  # whatever changed while nobody listened
+            self.connected = True
+            await self._round_trips(driver)
+        finally:
+            self._disconnected()
 
     async def _round_trips(self, driver) -> None:
         """One round trip for each group of waiting requests, and one a second when idle."""

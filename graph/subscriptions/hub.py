@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db import outbox
+from db import listener, outbox
 from db import workflows as wf
 
 log = logging.getLogger("claimgraph.subscriptions")
@@ -173,21 +173,37 @@ class Hub:
 
     async def visible(self, key: tuple, load: Callable[[], Awaitable[Any]]) -> Any:
         """`load()` once per key (event, type, id, row rule) however many subscribers ask;
-        concurrent askers wait for the first."""
-        future = self._seen.get(key)
-        if future is None:
-            future = asyncio.get_running_loop().create_future()
-            self._seen[key] = future
-            if len(self._seen) > SEEN_SIZE:
-                self._seen.popitem(last=False)
+        concurrent askers wait for the first. The first asker being stopped (its subscription
+        completed, its socket closed) stops only it: another asker then loads it itself."""
+        while True:
+            future = self._seen.get(key)
+            if future is None:
+                return await self._load_first(key, load)
             try:
-                future.set_result(await load())
-            except BaseException as exc:
-                self._seen.pop(key, None)
-                future.set_exception(exc)
-                future.exception()  # retrieved here: askers who wait get it, none need to
+                return await asyncio.shield(future)
+            except asyncio.CancelledError:
+                if future.cancelled() and not _being_cancelled():
+                    continue  # the loader was cancelled, not this asker
                 raise
-        return await asyncio.shield(future)
+
+    async def _load_first(self, key: tuple, load: Callable[[], Awaitable[Any]]) -> Any:
+        future = asyncio.get_running_loop().create_future()
+        self._seen[key] = future
+        if len(self._seen) > SEEN_SIZE:
+            self._seen.popitem(last=False)
+        try:
+            value = await load()
+        except asyncio.CancelledError:
+            self._seen.pop(key, None)
+            future.cancel()  # askers waiting on it load it again themselves
+            raise
+        except BaseException as exc:
+            self._seen.pop(key, None)
+            future.set_exception(exc)
+            future.exception()  # retrieved here: askers who wait get it, none need to
+            raise
+        future.set_result(value)
+        return value
 
     @property
     def subscriber_count(self) -> int:
@@ -195,31 +211,14 @@ class Hub:
 
     # --- the outbox reader and its listener -------------------------------------------------
     async def _listen(self) -> None:
-        """Hold a LISTEN connection; reconnect after any failure (a database restart)."""
-        delay = 0.5
-        while True:
-            try:
-                async with self.engine.connect() as conn:
-                    try:
-                        raw = await conn.get_raw_connection()
-                        driver = raw.driver_connection
-                        await driver.execute("SET application_name = 'claimgraph-listener'")
-                        await outbox.listen(driver, lambda *_: self._wake.set())
-                        self._wake.set()  # catch up on whatever came while we were away
-                        delay = 0.5
-                        while not driver.is_closed():
-                            await asyncio.sleep(1.0)
-                            await driver.execute("SELECT 1")  # notices a dead socket
-                    finally:
-                        # never back into the pool: it still listens and carries the
-                        # listener's name, which a request's connection must not
-                        await conn.invalidate()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - keep listening whatever happened
-                log.warning("outbox listener reconnecting", extra={"error": type(exc).__name__})
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 10.0)
+        await listener.hold(self.engine, name="claimgraph-listener", session=self._on_outbox)
+
+    async def _on_outbox(self, driver) -> None:
+        await outbox.listen(driver, lambda *_: self._wake.set())
+        self._wake.set()  # catch up on whatever came while we were away
+        while not driver.is_closed():
+            await asyncio.sleep(1.0)
+            await driver.execute("SELECT 1")  # notices a dead socket
 
     async def _read(self) -> None:
         while True:
@@ -297,3 +296,8 @@ async def _check(sub: Subscriber, event: Event) -> bool:
 
 def _event(row) -> Event:
     return Event(row["seq"], row["topic"], dict(row["payload"]), row["created_at"])
+
+
+def _being_cancelled() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
