@@ -55,6 +55,12 @@ mutation Decide($claimId: ID!, $version: Int!) {
     ... on IllegalStatusChange { message currentStatus }
     ... on RecordChanged { message currentVersion } } }`;
 
+const CLAIM_UPDATES = `# Live over the WebSocket: every claim you may see that changes status, as it happens.
+# Run it, then adjudicate a claim in another tab (or wait for one); Stop ends it.
+subscription ClaimUpdates {
+  claimStatusChanged { cursor oldStatus newStatus
+    claim { id claimNumber status paidAmount } } }`;
+
 export const EXAMPLES = [
   { id: 'member-dashboard', title: 'Member dashboard', who: 'member@example.com', query: MEMBER_DASHBOARD },
   { id: 'payer-queue', title: 'Payer queue', who: 'adjudicator@example.com', query: PAYER_QUEUE },
@@ -64,4 +70,5 @@ export const EXAMPLES = [
     id: 'adjudication', title: 'Adjudication', who: 'adjudicator@example.com', query: ADJUDICATION,
     variables: '{\n  "claimId": "",\n  "version": 1\n}',
   },
+  { id: 'claim-updates', title: 'Live claim updates', who: 'adjudicator@example.com', query: CLAIM_UPDATES },
 ];

@@ -2,6 +2,9 @@
 // sessionStorage or cookies), so closing or reloading the tab signs out of the page.
 // The access token is refreshed with the refresh_token grant a minute before it expires.
 
+import { getOperationAST, parse } from 'graphql';
+import { createClient } from 'graphql-ws';
+
 const TOKEN_URL = '/auth/token';
 const LOGOUT_URL = '/auth/logout';
 const GRAPHQL_URL = '/graphql';
@@ -63,6 +66,8 @@ export async function refreshNow() {
 
 function end(reason) {
   clearTimeout(timer);
+  socket?.client.dispose();
+  socket = null;
   access = refresh = null;
   listener({ ended: reason });
   return false;
@@ -80,6 +85,8 @@ export async function signIn({ email, password, totp }) {
 }
 
 export async function signOut() {
+  socket?.client.dispose();
+  socket = null;
   const bearer = access;
   const token = refresh;
   clearTimeout(timer);
@@ -100,8 +107,54 @@ async function whoAmI() {
   return me;
 }
 
-/** GraphiQL's fetcher: POST /graphql with the bearer token; one refresh on a 401, then retry. */
-export async function fetcher(params, options = {}) {
+/** GraphiQL's fetcher: a subscription over the WebSocket, anything else as a POST. */
+export function fetcher(params, options = {}) {
+  return isSubscription(params) ? subscribe(params, options) : postGraphQL(params, options);
+}
+
+function isSubscription({ query, operationName }) {
+  try {
+    return getOperationAST(parse(query), operationName || undefined)?.operation === 'subscription';
+  } catch {
+    return false; // not parsable: the server says why
+  }
+}
+
+// One socket per access token: a refreshed token opens a new one for later subscriptions,
+// while the server ends the old one when its token expires (close 4401).
+let socket = null;
+
+function client(bearer) {
+  if (socket?.bearer !== bearer) {
+    socket?.client.dispose();
+    const url = new URL(GRAPHQL_URL, window.location.href);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    socket = {
+      bearer,
+      client: createClient({
+        url: url.href,
+        lazy: true, // opened by the first subscription, closed after the last
+        retryAttempts: 0, // a refused or expired sign-in is shown, not retried
+        connectionParams: bearer ? { Authorization: `Bearer ${bearer}` } : {},
+      }),
+    };
+  }
+  return socket.client;
+}
+
+/** A subscription's results, one per event, as GraphiQL's results pane shows them. */
+function subscribe(params, options) {
+  const typed = (options.headers || {}).Authorization;
+  const bearer = typed ? typed.replace(/^Bearer\s+/i, '') : access;
+  return client(bearer).iterate({
+    query: params.query,
+    variables: params.variables ?? undefined,
+    operationName: params.operationName ?? undefined,
+  });
+}
+
+/** POST /graphql with the bearer token; one refresh on a 401, then retry. */
+async function postGraphQL(params, options) {
   const send = () => fetch(GRAPHQL_URL, {
     method: 'POST',
     headers: {

@@ -116,3 +116,48 @@ def test_sign_in_run_the_payer_queue_and_read_the_docs(console, browser, tmp_pat
     complaints = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert complaints == []  # a Content-Security-Policy refusal or a failed load shows here
     assert time.monotonic() - started < 30
+
+
+async def test_a_subscription_runs_live_from_the_console(console, browser, engine):
+    """One click signs in as a demo persona; the live example subscribes over the WebSocket
+    with the page's token, and a claim changing status shows in the result pane."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as shown
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.graph.subscriptions_access_support import _claim_of, _event, _scalar
+
+    wait = WebDriverWait(browser, 20)
+    css = By.CSS_SELECTOR
+    claim_id = await _claim_of(engine, "NOT c.is_sensitive")
+    number = await _scalar(engine, "SELECT claim_number FROM claims WHERE id = :i", i=claim_id)
+
+    browser.get(f"{console}/console")
+    wait.until(shown.element_to_be_clickable((css, "[data-persona='adjudicator@example.com']")))
+    browser.find_element(css, "[data-persona='adjudicator@example.com']").click()
+    wait.until(shown.text_to_be_present_in_element((css, ".cg-who"), "adjudicator@example.com"))
+    wait.until(shown.element_to_be_clickable((css, "[data-example='claim-updates']"))).click()
+    browser.find_element(css, ".graphiql-execute-button").click()
+
+    # the subscription is live once the server has it: until then an event passes it by
+    for _ in range(15):
+        await _event(engine, claim_id, "approved")
+        try:
+            WebDriverWait(browser, 2).until(
+                shown.text_to_be_present_in_element((css, ".graphiql-response"), number)
+            )
+            break
+        except TimeoutException:
+            continue
+    else:
+        pytest.fail("no event reached the console's result pane")
+    result = browser.find_element(css, ".graphiql-response").text
+    assert '"claimStatusChanged"' in result and '"newStatus": "approved"' in result
+    assert '"errors"' not in result
+
+    browser.find_element(css, ".graphiql-execute-button").click()  # stop
+    browser.find_element(css, ".cg-signout").click()
+    wait.until(shown.presence_of_element_located((By.NAME, "password")))
+    complaints = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert complaints == []  # a WebSocket the Content-Security-Policy refused shows here
