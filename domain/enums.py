@@ -4,6 +4,8 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
+    """Who a user is to the plan; each account has one role, tied to the record it acts for."""
+
     MEMBER = "member"
     DEPENDENT = "dependent"
     PROVIDER = "provider"
@@ -15,12 +17,16 @@ class Role(StrEnum):
 
 
 class UserStatus(StrEnum):
+    """Whether an account may sign in: only an active account signs in or keeps its tokens."""
+
     ACTIVE = "active"
     INACTIVE = "inactive"
     SUSPENDED = "suspended"
 
 
 class Gender(StrEnum):
+    """A person's gender as recorded at enrolment; optional."""
+
     MALE = "male"
     FEMALE = "female"
     OTHER = "other"
@@ -28,6 +34,8 @@ class Gender(StrEnum):
 
 
 class MemberStatus(StrEnum):
+    """Where a subscriber's enrolment with the plan stands."""
+
     ACTIVE = "active"
     INACTIVE = "inactive"
     SUSPENDED = "suspended"
@@ -35,6 +43,8 @@ class MemberStatus(StrEnum):
 
 
 class Relationship(StrEnum):
+    """How a dependent is related to the subscriber who covers them."""
+
     SPOUSE = "spouse"
     CHILD = "child"
     DOMESTIC_PARTNER = "domestic_partner"
@@ -42,12 +52,17 @@ class Relationship(StrEnum):
 
 
 class DependentStatus(StrEnum):
+    """Whether a dependent is still covered through the subscriber."""
+
     ACTIVE = "active"
     INACTIVE = "inactive"
     AGED_OUT = "aged_out"
 
 
 class PlanType(StrEnum):
+    """The kind of health plan a policy is sold as. A label only: claims are priced from the
+    policy's own amounts and percentages, whatever the type."""
+
     HMO = "HMO"
     PPO = "PPO"
     EPO = "EPO"
@@ -56,6 +71,8 @@ class PlanType(StrEnum):
 
 
 class CoverageLevel(StrEnum):
+    """A policy's coverage tier: whom it covers along with the subscriber."""
+
     INDIVIDUAL = "individual"
     INDIVIDUAL_SPOUSE = "individual_spouse"
     INDIVIDUAL_CHILDREN = "individual_children"
@@ -63,6 +80,8 @@ class CoverageLevel(StrEnum):
 
 
 class PolicyStatus(StrEnum):
+    """Where a policy stands in its lifecycle; its dates say which days it covers."""
+
     ACTIVE = "active"
     PENDING = "pending"
     TERMINATED = "terminated"
@@ -70,24 +89,34 @@ class PolicyStatus(StrEnum):
 
 
 class ProviderType(StrEnum):
+    """What kind of provider a directory entry is."""
+
     INDIVIDUAL = "individual"
     FACILITY = "facility"
     GROUP = "group"
 
 
 class NetworkStatus(StrEnum):
+    """Whether the plan has a network agreement with a provider, which decides how its claims are
+    priced."""
+
     IN_NETWORK = "in_network"
     OUT_OF_NETWORK = "out_of_network"
     PENDING = "pending"
 
 
 class ProviderStatus(StrEnum):
+    """Whether a provider may bill the plan; claims from one not active are refused."""
+
     ACTIVE = "active"
     INACTIVE = "inactive"
     SUSPENDED = "suspended"
 
 
 class CredentialType(StrEnum):
+    """The kind of licence or certification on a provider's file; a claim needs a verified
+    credential (of any type) in force on the service date."""
+
     MEDICAL_LICENSE = "medical_license"
     BOARD_CERTIFICATION = "board_certification"
     DEA = "dea"
@@ -96,6 +125,8 @@ class CredentialType(StrEnum):
 
 
 class CredentialStatus(StrEnum):
+    """Where a credential stands in the plan's checks with the authority that issued it."""
+
     VERIFIED = "verified"
     PENDING = "pending"
     EXPIRED = "expired"
@@ -103,12 +134,17 @@ class CredentialStatus(StrEnum):
 
 
 class ContractType(StrEnum):
+    """The kind of party a network contract is signed with."""
+
     INDIVIDUAL = "individual"
     GROUP = "group"
     FACILITY = "facility"
 
 
 class ContractStatus(StrEnum):
+    """Where a network contract stands; only an active contract in force on the service date prices
+    a claim."""
+
     DRAFT = "draft"
     ACTIVE = "active"
     EXPIRED = "expired"
@@ -116,6 +152,9 @@ class ContractStatus(StrEnum):
 
 
 class ReimbursementMethod(StrEnum):
+    """How a contract pays the provider. Adjudication prices claims from the contract's fee schedule
+    whatever the method; without one they are priced out of network."""
+
     FEE_FOR_SERVICE = "fee_for_service"
     CAPITATION = "capitation"
     BUNDLED = "bundled"
@@ -123,18 +162,24 @@ class ReimbursementMethod(StrEnum):
 
 
 class EmployerStatus(StrEnum):
+    """Whether an employer is a current client of the plan."""
+
     ACTIVE = "active"
     INACTIVE = "inactive"
     SUSPENDED = "suspended"
 
 
 class BillingCycle(StrEnum):
+    """How often the plan bills an employer for premiums."""
+
     MONTHLY = "monthly"
     QUARTERLY = "quarterly"
     ANNUALLY = "annually"
 
 
 class EmployerPaymentMethod(StrEnum):
+    """How an employer pays the plan's premium bills."""
+
     ACH = "ach"
     WIRE = "wire"
     CHECK = "check"
@@ -142,6 +187,8 @@ class EmployerPaymentMethod(StrEnum):
 
 
 class ClaimType(StrEnum):
+    """The kind of care a claim bills; employers' claim summaries count by this."""
+
     MEDICAL = "medical"
     DENTAL = "dental"
     VISION = "vision"
@@ -150,6 +197,8 @@ class ClaimType(StrEnum):
 
 
 class ClaimStatus(StrEnum):
+    """Where a claim stands on its way from submission to decision and payment."""
+
     SUBMITTED = "submitted"
     UNDER_REVIEW = "under_review"
     APPROVED = "approved"
@@ -163,6 +212,9 @@ OPEN_CLAIM_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.UNDER_REVIEW)
 
 
 class Priority(StrEnum):
+    """How soon something wants attention: a claim's place in the payer queue (urgent first), set by
+    triage at submission; or a notification's urgency."""
+
     URGENT = "urgent"
     HIGH = "high"
     NORMAL = "normal"
@@ -174,6 +226,8 @@ PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Prior
 
 
 class DocumentType(StrEnum):
+    """What a document attached to a claim is."""
+
     BILL = "bill"
     EOB = "eob"
     MEDICAL_RECORD = "medical_record"
@@ -183,6 +237,8 @@ class DocumentType(StrEnum):
 
 
 class AppealStatus(StrEnum):
+    """Where an appeal of a claim decision stands."""
+
     SUBMITTED = "submitted"
     UNDER_REVIEW = "under_review"
     UPHELD = "upheld"
@@ -194,12 +250,17 @@ OPEN_APPEAL_STATUSES = (AppealStatus.SUBMITTED, AppealStatus.UNDER_REVIEW)
 
 
 class AppealUrgency(StrEnum):
+    """The kind of claim an appeal is about, which sets its decision deadline (29 CFR
+    2560.503-1(i))."""
+
     URGENT = "urgent"
     PRE_SERVICE = "pre_service"
     POST_SERVICE = "post_service"
 
 
 class PayerType(StrEnum):
+    """Who a payment comes from."""
+
     MEMBER = "member"
     EMPLOYER = "employer"
     PROVIDER = "provider"
@@ -207,12 +268,16 @@ class PayerType(StrEnum):
 
 
 class PayeeType(StrEnum):
+    """Who a payment goes to."""
+
     MEMBER = "member"
     PROVIDER = "provider"
     SYSTEM = "system"
 
 
 class PaymentType(StrEnum):
+    """What a payment is for."""
+
     PREMIUM = "premium"
     CLAIM_REIMBURSEMENT = "claim_reimbursement"
     COPAY = "copay"
@@ -221,6 +286,8 @@ class PaymentType(StrEnum):
 
 
 class PaymentMethod(StrEnum):
+    """How money was moved."""
+
     CREDIT_CARD = "credit_card"
     DEBIT_CARD = "debit_card"
     ACH = "ach"
@@ -230,6 +297,8 @@ class PaymentMethod(StrEnum):
 
 
 class PaymentStatus(StrEnum):
+    """Where a payment stands."""
+
     PENDING = "pending"
     PROCESSING = "processing"
     COMPLETED = "completed"
@@ -239,6 +308,8 @@ class PaymentStatus(StrEnum):
 
 
 class NotificationCategory(StrEnum):
+    """What an in-app message to a user is about."""
+
     CLAIM_UPDATE = "claim_update"
     APPEAL_UPDATE = "appeal_update"
     PAYMENT = "payment"
@@ -248,6 +319,8 @@ class NotificationCategory(StrEnum):
 
 
 class NotificationStatus(StrEnum):
+    """Whether an in-app message has been delivered and read."""
+
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
@@ -255,6 +328,8 @@ class NotificationStatus(StrEnum):
 
 
 class PurposeOfUse(StrEnum):
+    """Why a request touches member data (X-Purpose-Of-Use); written to every audit row."""
+
     TREATMENT = "TREATMENT"
     PAYMENT = "PAYMENT"
     OPERATIONS = "OPERATIONS"
@@ -264,12 +339,16 @@ class PurposeOfUse(StrEnum):
 
 
 class Severity(StrEnum):
+    """How serious a validation finding is."""
+
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
 
 
 class ValidationRunStatus(StrEnum):
+    """Where a validation run over an uploaded billing file stands."""
+
     PENDING = "pending"
     PROCESSING = "processing"
     COMPLETED = "completed"
@@ -277,10 +356,14 @@ class ValidationRunStatus(StrEnum):
 
 
 class ValidationRunFormat(StrEnum):
+    """The format of an uploaded billing file."""
+
     CSV = "csv"
     X12_837P = "x12_837p"
 
 
 class CodeSystem(StrEnum):
+    """The coding system a procedure code belongs to."""
+
     CPT = "CPT"
     HCPCS = "HCPCS"

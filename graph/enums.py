@@ -1,40 +1,57 @@
-"""The domain's enums as GraphQL enums (values are the stored strings)."""
+"""The domain's enums as GraphQL enums (values are the stored strings), each described by its
+docstring and each value by its meaning (domain/enum_meanings/)."""
+
+from enum import StrEnum
+from typing import TypeVar
 
 import strawberry
 
 from domain import enums as e
+from domain.enum_meanings import meaning, summary
 
-Role = strawberry.enum(e.Role)
-UserStatus = strawberry.enum(e.UserStatus)
-Gender = strawberry.enum(e.Gender)
-MemberStatus = strawberry.enum(e.MemberStatus)
-Relationship = strawberry.enum(e.Relationship)
-DependentStatus = strawberry.enum(e.DependentStatus)
-PlanType = strawberry.enum(e.PlanType)
-CoverageLevel = strawberry.enum(e.CoverageLevel)
-PolicyStatus = strawberry.enum(e.PolicyStatus)
-ProviderType = strawberry.enum(e.ProviderType)
-NetworkStatus = strawberry.enum(e.NetworkStatus)
-ProviderStatus = strawberry.enum(e.ProviderStatus)
-CredentialType = strawberry.enum(e.CredentialType)
-CredentialStatus = strawberry.enum(e.CredentialStatus)
-ContractType = strawberry.enum(e.ContractType)
-ContractStatus = strawberry.enum(e.ContractStatus)
-ReimbursementMethod = strawberry.enum(e.ReimbursementMethod)
-EmployerStatus = strawberry.enum(e.EmployerStatus)
-BillingCycle = strawberry.enum(e.BillingCycle)
-EmployerPaymentMethod = strawberry.enum(e.EmployerPaymentMethod)
-ClaimType = strawberry.enum(e.ClaimType)
-ClaimStatus = strawberry.enum(e.ClaimStatus)
-Priority = strawberry.enum(e.Priority)
-DocumentType = strawberry.enum(e.DocumentType)
-AppealStatus = strawberry.enum(e.AppealStatus)
-AppealUrgency = strawberry.enum(e.AppealUrgency)
-PayerType = strawberry.enum(e.PayerType)
-PayeeType = strawberry.enum(e.PayeeType)
-PaymentType = strawberry.enum(e.PaymentType)
-PaymentMethod = strawberry.enum(e.PaymentMethod)
-PaymentStatus = strawberry.enum(e.PaymentStatus)
-Severity = strawberry.enum(e.Severity)
-ValidationRunStatus = strawberry.enum(e.ValidationRunStatus)
-ValidationRunFormat = strawberry.enum(e.ValidationRunFormat)
+E = TypeVar("E", bound=type[StrEnum])
+
+
+def _described(cls: E) -> E:
+    """The enum as a GraphQL enum with its descriptions; MissingMeaning (at import) for a value
+    that has none."""
+    described = strawberry.enum(cls, description=summary(cls))
+    for value in described.__strawberry_definition__.values:
+        value.description = meaning(cls(value.value))
+    return described
+
+
+Role = _described(e.Role)
+UserStatus = _described(e.UserStatus)
+Gender = _described(e.Gender)
+MemberStatus = _described(e.MemberStatus)
+Relationship = _described(e.Relationship)
+DependentStatus = _described(e.DependentStatus)
+PlanType = _described(e.PlanType)
+CoverageLevel = _described(e.CoverageLevel)
+PolicyStatus = _described(e.PolicyStatus)
+ProviderType = _described(e.ProviderType)
+NetworkStatus = _described(e.NetworkStatus)
+ProviderStatus = _described(e.ProviderStatus)
+CredentialType = _described(e.CredentialType)
+CredentialStatus = _described(e.CredentialStatus)
+ContractType = _described(e.ContractType)
+ContractStatus = _described(e.ContractStatus)
+ReimbursementMethod = _described(e.ReimbursementMethod)
+EmployerStatus = _described(e.EmployerStatus)
+BillingCycle = _described(e.BillingCycle)
+EmployerPaymentMethod = _described(e.EmployerPaymentMethod)
+ClaimType = _described(e.ClaimType)
+ClaimStatus = _described(e.ClaimStatus)
+Priority = _described(e.Priority)
+DocumentType = _described(e.DocumentType)
+AppealStatus = _described(e.AppealStatus)
+AppealUrgency = _described(e.AppealUrgency)
+PayerType = _described(e.PayerType)
+PayeeType = _described(e.PayeeType)
+PaymentType = _described(e.PaymentType)
+PaymentMethod = _described(e.PaymentMethod)
+PaymentStatus = _described(e.PaymentStatus)
+Severity = _described(e.Severity)
+ValidationRunStatus = _described(e.ValidationRunStatus)
+ValidationRunFormat = _described(e.ValidationRunFormat)

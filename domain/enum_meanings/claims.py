@@ -1,0 +1,69 @@
+"""What the values of the claim, appeal and document enums mean for the plan."""
+
+from domain.enum_meanings.base import Meanings
+from domain.enums import (
+    AppealStatus,
+    AppealUrgency,
+    ClaimStatus,
+    ClaimType,
+    DocumentType,
+    Priority,
+)
+
+MEANINGS: Meanings = {
+    ClaimType: {
+        ClaimType.MEDICAL: "Medical care; the default.",
+        ClaimType.DENTAL: "Dental care.",
+        ClaimType.VISION: "Eye care.",
+        ClaimType.PHARMACY: "Prescription drugs.",
+        ClaimType.MENTAL_HEALTH: "Mental health care; such a claim is always flagged sensitive.",
+    },
+    ClaimStatus: {
+        ClaimStatus.SUBMITTED: "Filed and waiting in the payer queue; an adjudicator takes it "
+        "into review (assignClaim) or decides it straight away.",
+        ClaimStatus.UNDER_REVIEW: "Assigned to an adjudicator, who is reviewing it; still in "
+        "the payer queue until decided.",
+        ClaimStatus.APPROVED: "Every line covered: the allowed amount, member responsibility "
+        "and paid amount are set; next, the payment is recorded if anything is payable.",
+        ClaimStatus.PARTIALLY_APPROVED: "Some lines covered and priced, the others not; it can "
+        "be paid, or appealed within 180 days.",
+        ClaimStatus.DENIED: "Nothing covered: a claim adjustment reason code and an explanation "
+        "say why; it can be appealed within 180 days.",
+        ClaimStatus.APPEALED: "An appeal is open, or was overturned and the claim waits to be "
+        "decided again; an upheld or withdrawn appeal returns it to its earlier decision.",
+        ClaimStatus.PAID: "The plan's payment to the provider is recorded; final.",
+    },
+    Priority: {
+        Priority.URGENT: "Emergency care (emergency room place of service or an emergency visit "
+        "code); first in the queue.",
+        Priority.HIGH: "A large claim, billed at $2,500 or more, that wants an early look.",
+        Priority.NORMAL: "No urgency signal; also what a claim gets when triage fails.",
+        Priority.LOW: "Preventive care or a routine examination; last in the queue.",
+    },
+    DocumentType: {
+        DocumentType.BILL: "The provider's itemised bill or claim form.",
+        DocumentType.EOB: "An explanation of benefits, such as one from another insurer that "
+        "paid first.",
+        DocumentType.MEDICAL_RECORD: "Clinical notes or records that support the claim.",
+        DocumentType.PRESCRIPTION: "A prescription for what was billed.",
+        DocumentType.REFERRAL: "A referral, such as from a primary care physician to a specialist.",
+        DocumentType.OTHER: "Any other document; the default.",
+    },
+    AppealStatus: {
+        AppealStatus.SUBMITTED: "Filed and open: waits for a decision by its due date.",
+        AppealStatus.UNDER_REVIEW: "Being reviewed; still open, so it can be decided or withdrawn.",
+        AppealStatus.UPHELD: "The appealed decision stands: the claim returns to it.",
+        AppealStatus.OVERTURNED: "The appealed decision is reversed: the claim stays appealed "
+        "until an adjudicator decides it again (adjudicateClaim).",
+        AppealStatus.WITHDRAWN: "Withdrawn by its filer while open: the claim returns to the "
+        "appealed decision.",
+    },
+    AppealUrgency: {
+        AppealUrgency.URGENT: "Urgent care, where waiting could seriously harm the patient: "
+        "decided within 72 hours of filing.",
+        AppealUrgency.PRE_SERVICE: "Care not yet received that needs the plan's approval "
+        "first: decided within 30 days of filing.",
+        AppealUrgency.POST_SERVICE: "Care already received: decided within 60 days of filing. "
+        "The default.",
+    },
+}
