@@ -52,14 +52,18 @@ _TIES = {"member_id": "Member", "dependent_id": "Dependent", "provider_id": "Pro
 
 @strawberry.type(description="The employer as saved.")
 class EmployerSaved:
-    employer: Employer
+    employer: Employer = strawberry.field(
+        description="The employer with the change applied (a new one with its group number)."
+    )
     event_sequence: int = strawberry.field(description="The outbox cursor of this change.")
 
 
 @strawberry.type(description="The account as saved (its password is never returned).")
 class UserSaved:
-    user: User
-    event_sequence: int
+    user: User = strawberry.field(description="The account with its role, ties and status.")
+    event_sequence: int = strawberry.field(
+        description="The outbox cursor of this change (a user.changed event)."
+    )
     sessions_revoked: int = strawberry.field(
         default=0, description="Sign-ins ended by this change (their tokens stop working)."
     )
@@ -120,7 +124,13 @@ async def _hashed(password: str) -> str:
 @strawberry.type
 class AccountAdminMutations:
     @strawberry.mutation(description="Sign up an employer group (admins); it gets a group number.")
-    async def create_employer(self, info: Info, input: CreateEmployerInput) -> EmployerResult:
+    async def create_employer(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateEmployerInput, strawberry.argument(description="The employer to sign up.")
+        ],
+    ) -> EmployerResult:
         ctx = info.context
         raw = given(input)
         require(info, "create", res.Employer(id=None, **raw))
@@ -143,7 +153,14 @@ class AccountAdminMutations:
     @strawberry.mutation(
         description="Change an employer's details or status (admins); fields left out stay."
     )
-    async def update_employer(self, info: Info, input: UpdateEmployerInput) -> EmployerResult:
+    async def update_employer(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateEmployerInput,
+            strawberry.argument(description="The employer and the fields to change."),
+        ],
+    ) -> EmployerResult:
         ctx = info.context
         employer = await by_global_id(info, input.employer_id, expected="Employer")
         require(info, "update", res.Employer(**employer._row))
@@ -171,7 +188,14 @@ class AccountAdminMutations:
         "to: memberId for a member, dependentId for an adult dependent, providerId for "
         "provider staff, employerId for an employer, jurisdiction for a regulator."
     )
-    async def create_user(self, info: Info, input: CreateUserInput) -> CreateUserResult:
+    async def create_user(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateUserInput,
+            strawberry.argument(description="The account's sign-in, role and tie."),
+        ],
+    ) -> CreateUserResult:
         ctx = info.context
         require(info, "create", res.Account(id=None, role=input.role.value))
         try:
@@ -203,7 +227,15 @@ class AccountAdminMutations:
         "it has is ended at once, so its access and refresh tokens stop working."
     )
     async def deactivate_user(
-        self, info: Info, user_id: strawberry.ID, reason: str | None = None
+        self,
+        info: Info,
+        user_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The account to close; not your own."),
+        ],
+        reason: Annotated[
+            str | None, strawberry.argument(description="Why; kept in the audit row.")
+        ] = None,
     ) -> DeactivateUserResult:
         ctx = info.context
         user = await by_global_id(info, user_id, expected="User")
@@ -238,7 +270,12 @@ class AccountAdminMutations:
         "(admins). Its sign-ins are ended, so it signs in again under the new role."
     )
     async def change_user_role(
-        self, info: Info, input: ChangeUserRoleInput
+        self,
+        info: Info,
+        input: Annotated[
+            ChangeUserRoleInput,
+            strawberry.argument(description="The account, its new role and tie."),
+        ],
     ) -> ChangeUserRoleResult:
         ctx = info.context
         user = await by_global_id(info, input.user_id, expected="User")

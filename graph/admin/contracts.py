@@ -25,7 +25,9 @@ from policies import resources as res
 
 @strawberry.type(description="The contract as saved, with its fee schedule.")
 class ContractSaved:
-    contract: Contract
+    contract: Contract = strawberry.field(
+        description="The contract with its number (CTR- and eight digits) and status."
+    )
     event_sequence: int = strawberry.field(description="The outbox cursor of this change.")
 
 
@@ -51,7 +53,14 @@ class ContractAdminMutations:
         description="Sign a network contract with its fee schedule (admins). A provider has "
         "at most one active contract at a time."
     )
-    async def create_contract(self, info: Info, input: CreateContractInput) -> CreateContractResult:
+    async def create_contract(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateContractInput,
+            strawberry.argument(description="The contract, its provider and fee schedule."),
+        ],
+    ) -> CreateContractResult:
         ctx = info.context
         provider = await by_global_id(info, input.provider_id, expected="Provider")
         values = given(input) | {"provider_id": provider.db_id}
@@ -102,9 +111,23 @@ class ContractAdminMutations:
     async def terminate_contract(
         self,
         info: Info,
-        contract_id: strawberry.ID,
-        termination_date: date,
-        reason: str | None = None,
+        contract_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The draft or active contract to terminate."),
+        ],
+        termination_date: Annotated[
+            date,
+            strawberry.argument(
+                description="First day the contract no longer prices claims; after its "
+                "effective date."
+            ),
+        ],
+        reason: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Why; added to the contract's terms as 'Terminated: <reason>'."
+            ),
+        ] = None,
     ) -> TerminateContractResult:
         ctx = info.context
         contract = await by_global_id(info, contract_id, expected="Contract")

@@ -41,14 +41,18 @@ _REQUIRED = frozenset({"npi", "primary_specialty", "network_status", "status",
 
 @strawberry.type(description="The provider as saved.")
 class ProviderSaved:
-    provider: Provider
+    provider: Provider = strawberry.field(description="The provider with the change applied.")
     event_sequence: int = strawberry.field(description="The outbox cursor of this change.")
 
 
 @strawberry.type(description="The credential as saved.")
 class CredentialSaved:
-    credential: Credential
-    event_sequence: int
+    credential: Credential = strawberry.field(
+        description="The credential with its status and dates as now on file."
+    )
+    event_sequence: int = strawberry.field(
+        description="The outbox cursor of this change (a provider.changed event)."
+    )
 
 
 ProviderResult = Annotated[ProviderSaved | InvalidInput, strawberry.union("ProviderResult")]
@@ -89,7 +93,13 @@ class ProviderAdminMutations:
     @strawberry.mutation(
         description="Add a practitioner, group or facility to the directory (admins)."
     )
-    async def create_provider(self, info: Info, input: CreateProviderInput) -> ProviderResult:
+    async def create_provider(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateProviderInput, strawberry.argument(description="The provider to add.")
+        ],
+    ) -> ProviderResult:
         ctx = info.context
         raw = given(input, columns=PROVIDER_COLUMNS)
         require(info, "create", res.Provider(id=None, parent_id=None, **raw))
@@ -119,7 +129,14 @@ class ProviderAdminMutations:
         description="Change a provider: network status, specialty, group, contact details "
         "(admins). Fields left out stay as they are."
     )
-    async def update_provider(self, info: Info, input: UpdateProviderInput) -> ProviderResult:
+    async def update_provider(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateProviderInput,
+            strawberry.argument(description="The provider and the fields to change."),
+        ],
+    ) -> ProviderResult:
         ctx = info.context
         provider = await by_global_id(info, input.provider_id, expected="Provider")
         require(info, "update", res.Provider(**provider._row))
@@ -157,7 +174,14 @@ class ProviderAdminMutations:
         description="Put a licence or certification on a provider's file (admins); it waits "
         "for verification."
     )
-    async def add_credential(self, info: Info, input: AddCredentialInput) -> AddCredentialResult:
+    async def add_credential(
+        self,
+        info: Info,
+        input: Annotated[
+            AddCredentialInput,
+            strawberry.argument(description="The credential and the provider it belongs to."),
+        ],
+    ) -> AddCredentialResult:
         ctx = info.context
         provider = await by_global_id(info, input.provider_id, expected="Provider")
         values = given(input) | {
@@ -196,13 +220,24 @@ class ProviderAdminMutations:
     async def update_credential_status(
         self,
         info: Info,
-        credential_id: strawberry.ID,
-        status: enums.CredentialStatus,
+        credential_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The credential to move.")
+        ],
+        status: Annotated[
+            enums.CredentialStatus,
+            strawberry.argument(description="The status it moves to, as the lifecycle allows."),
+        ],
         expiration_date: Annotated[
             date | None,
             strawberry.argument(description="The renewed expiration date, verifying a renewal."),
         ] = None,
-        notes: str | None = None,
+        notes: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Replaces the credential's notes (e.g. how it was verified); "
+                "left out or blank, they stay."
+            ),
+        ] = None,
     ) -> UpdateCredentialStatusResult:
         ctx = info.context
         credential = await by_global_id(info, credential_id, expected="Credential")
