@@ -20,6 +20,7 @@ from graph.context import Info
 from graph.guard import require
 from graph.lookup import by_global_id
 from graph.member.enrolment import announce, subscriber
+from graph.policy import terms as t
 from graph.policy.types import Policy
 from graph.results import (
     IllegalStatusChange,
@@ -32,37 +33,76 @@ from graph.results import (
 from graph.rows import build
 from policies import resources as res
 
+_AMOUNT = " Zero or more, at most two decimal places."
+
 
 @strawberry.input(description="A member's coverage: plan, cost sharing, premium and dates.")
 class CreatePolicyInput:
-    member_id: strawberry.ID
-    plan_type: enums.PlanType
-    plan_name: str
-    coverage_level: enums.CoverageLevel
-    deductible_individual: Decimal
-    out_of_pocket_max_individual: Decimal
-    monthly_premium: Decimal
-    effective_date: date
+    member_id: strawberry.ID = strawberry.field(
+        description="The subscriber to cover; an active member."
+    )
+    plan_type: enums.PlanType = strawberry.field(description=t.PLAN_TYPE)
+    plan_name: str = strawberry.field(description=t.PLAN_NAME + " Required, trimmed.")
+    coverage_level: enums.CoverageLevel = strawberry.field(description=t.COVERAGE_LEVEL)
+    deductible_individual: Decimal = strawberry.field(
+        description=t.DEDUCTIBLE + _AMOUNT + " No more than the out-of-pocket maximum."
+    )
+    out_of_pocket_max_individual: Decimal = strawberry.field(
+        description=t.OUT_OF_POCKET_MAX + _AMOUNT
+    )
+    monthly_premium: Decimal = strawberry.field(
+        description=t.MONTHLY_PREMIUM + " More than zero, at most two decimal places."
+    )
+    effective_date: date = strawberry.field(
+        description=t.EFFECTIVE_DATE + " Not before the member's enrolment, and no day may "
+        "fall under two of the member's policies."
+    )
     termination_date: date | None = strawberry.field(
         default=None, description="The first day without coverage; open-ended if left out."
     )
     renewal_date: date | None = strawberry.field(
         default=None, description="A plan year after the effective date if left out."
     )
-    deductible_family: Decimal | None = None
-    out_of_pocket_max_family: Decimal | None = None
-    coinsurance_percentage: int = strawberry.field(
-        default=80, description="The share of the allowed amount the plan pays in network."
+    deductible_family: Decimal | None = strawberry.field(
+        default=None,
+        description=t.DEDUCTIBLE_FAMILY + " At least the individual deductible, at most the "
+        "family out-of-pocket maximum.",
     )
-    out_of_network_percentage: int = 60
-    primary_care_copay: Decimal | None = None
-    specialist_copay: Decimal | None = None
-    emergency_copay: Decimal | None = None
-    urgent_care_copay: Decimal | None = None
-    rx_generic_copay: Decimal | None = None
-    rx_brand_copay: Decimal | None = None
-    rx_specialty_copay: Decimal | None = None
-    employer_contribution: Decimal = Decimal("0.00")
+    out_of_pocket_max_family: Decimal | None = strawberry.field(
+        default=None,
+        description=t.OUT_OF_POCKET_MAX_FAMILY + " At least the individual maximum.",
+    )
+    coinsurance_percentage: int = strawberry.field(
+        default=80, description=t.COINSURANCE + " 80 if left out."
+    )
+    out_of_network_percentage: int = strawberry.field(
+        default=60, description=t.OUT_OF_NETWORK + " 60 if left out."
+    )
+    primary_care_copay: Decimal | None = strawberry.field(
+        default=None, description=t.PRIMARY_CARE_COPAY + _AMOUNT
+    )
+    specialist_copay: Decimal | None = strawberry.field(
+        default=None, description=t.SPECIALIST_COPAY + _AMOUNT
+    )
+    emergency_copay: Decimal | None = strawberry.field(
+        default=None, description=t.EMERGENCY_COPAY + _AMOUNT
+    )
+    urgent_care_copay: Decimal | None = strawberry.field(
+        default=None, description=t.URGENT_CARE_COPAY + _AMOUNT
+    )
+    rx_generic_copay: Decimal | None = strawberry.field(
+        default=None, description=t.RX_GENERIC_COPAY + _AMOUNT
+    )
+    rx_brand_copay: Decimal | None = strawberry.field(
+        default=None, description=t.RX_BRAND_COPAY + _AMOUNT
+    )
+    rx_specialty_copay: Decimal | None = strawberry.field(
+        default=None, description=t.RX_SPECIALTY_COPAY + _AMOUNT
+    )
+    employer_contribution: Decimal = strawberry.field(
+        default=Decimal("0.00"),
+        description=t.EMPLOYER_CONTRIBUTION + " At most the premium; 0 if left out.",
+    )
     employee_contribution: Decimal | None = strawberry.field(
         default=None, description="The rest of the premium if left out."
     )
@@ -70,14 +110,19 @@ class CreatePolicyInput:
 
 @strawberry.type(description="The new policy, numbered.")
 class PolicyCreated:
-    policy: Policy
+    policy: Policy = strawberry.field(
+        description="The policy as saved, with its number: active, or expired if its "
+        "termination date has already passed."
+    )
     event_sequence: int = strawberry.field(description="The outbox cursor of this change.")
 
 
 @strawberry.type(description="The policy, terminated from its termination date on.")
 class PolicyTerminated:
-    policy: Policy
-    event_sequence: int
+    policy: Policy = strawberry.field(description="The policy with its new termination date.")
+    event_sequence: int = strawberry.field(
+        description="The outbox cursor of this change (an enrollment.changed event)."
+    )
 
 
 CreatePolicyResult = Annotated[PolicyCreated | InvalidInput, strawberry.union("CreatePolicyResult")]
@@ -147,7 +192,14 @@ class PolicyMutations:
         description="Give a member a policy (admins; an employer for its own employees). A "
         "member has at most one policy covering any one day."
     )
-    async def create_policy(self, info: Info, input: CreatePolicyInput) -> CreatePolicyResult:
+    async def create_policy(
+        self,
+        info: Info,
+        input: Annotated[
+            CreatePolicyInput,
+            strawberry.argument(description="The member and the policy's terms and dates."),
+        ],
+    ) -> CreatePolicyResult:
         ctx = info.context
         member = await by_global_id(info, input.member_id, expected="Member")
         m = member._row
@@ -188,7 +240,18 @@ class PolicyMutations:
         "termination date, after the effective date, is the first day without coverage."
     )
     async def terminate_policy(
-        self, info: Info, policy_id: strawberry.ID, termination_date: date
+        self,
+        info: Info,
+        policy_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The active policy to end.")
+        ],
+        termination_date: Annotated[
+            date,
+            strawberry.argument(
+                description="First day without coverage: after the effective date, and no "
+                "later than a termination date already on record."
+            ),
+        ],
     ) -> TerminatePolicyResult:
         ctx = info.context
         policy = await by_global_id(info, policy_id, expected="Policy")

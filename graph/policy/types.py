@@ -12,6 +12,28 @@ from graph import enums
 from graph import loaders as ld
 from graph.context import Info
 from graph.fields import BUSINESS, classified
+from graph.policy.terms import (
+    COINSURANCE,
+    COVERAGE_LEVEL,
+    DEDUCTIBLE,
+    DEDUCTIBLE_FAMILY,
+    EFFECTIVE_DATE,
+    EMERGENCY_COPAY,
+    EMPLOYEE_CONTRIBUTION,
+    EMPLOYER_CONTRIBUTION,
+    MONTHLY_PREMIUM,
+    OUT_OF_NETWORK,
+    OUT_OF_POCKET_MAX,
+    OUT_OF_POCKET_MAX_FAMILY,
+    PLAN_NAME,
+    PLAN_TYPE,
+    PRIMARY_CARE_COPAY,
+    RX_BRAND_COPAY,
+    RX_GENERIC_COPAY,
+    RX_SPECIALTY_COPAY,
+    SPECIALIST_COPAY,
+    URGENT_CARE_COPAY,
+)
 from graph.relay import Node
 from graph.rows import build_optional, relation
 from policies.resources import FieldView
@@ -22,42 +44,66 @@ if TYPE_CHECKING:
 MemberRef = Annotated["Member", strawberry.lazy("graph.member.types")]
 
 
-def _money(column: str):
-    return classified(column, BUSINESS, "business", Decimal)
+def _money(column: str, description: str):
+    return classified(column, BUSINESS, "business", Decimal, description=description)
+
+
+def _business(column: str, python_type, description: str):
+    return classified(column, BUSINESS, "business", python_type, description=description)
 
 
 @strawberry.type(description="A member's coverage: plan, cost sharing, premium and dates.")
 class Policy(Node):
-    policy_number = classified("policy_number", BUSINESS, "record_number", str)
-    plan_type = classified("plan_type", BUSINESS, "business", enums.PlanType)
-    plan_name = classified("plan_name", BUSINESS, "business", str)
-    coverage_level = classified("coverage_level", BUSINESS, "business", enums.CoverageLevel)
-    deductible_individual = _money("deductible_individual")
-    deductible_family = _money("deductible_family")
-    out_of_pocket_max_individual = _money("out_of_pocket_max_individual")
-    out_of_pocket_max_family = _money("out_of_pocket_max_family")
-    coinsurance_percentage = classified("coinsurance_percentage", BUSINESS, "business", int)
-    out_of_network_percentage = classified("out_of_network_percentage", BUSINESS, "business", int)
-    primary_care_copay = _money("primary_care_copay")
-    specialist_copay = _money("specialist_copay")
-    emergency_copay = _money("emergency_copay")
-    urgent_care_copay = _money("urgent_care_copay")
-    rx_generic_copay = _money("rx_generic_copay")
-    rx_brand_copay = _money("rx_brand_copay")
-    rx_specialty_copay = _money("rx_specialty_copay")
-    status = classified("status", BUSINESS, "business", enums.PolicyStatus)
-    effective_date = classified("effective_date", BUSINESS, "record_date", date)
-    termination_date = classified("termination_date", BUSINESS, "record_date", date)
-    renewal_date = classified("renewal_date", BUSINESS, "record_date", date)
-    monthly_premium = _money("monthly_premium")
-    employer_contribution = _money("employer_contribution")
-    employee_contribution = _money("employee_contribution")
+    policy_number = classified(
+        "policy_number", BUSINESS, "record_number", str,
+        description="The plan's policy number, POL- and eight digits, given when the policy "
+        "is created.",
+    )  # fmt: skip
+    plan_type = _business("plan_type", enums.PlanType, PLAN_TYPE)
+    plan_name = _business("plan_name", str, PLAN_NAME)
+    coverage_level = _business("coverage_level", enums.CoverageLevel, COVERAGE_LEVEL)
+    deductible_individual = _money("deductible_individual", DEDUCTIBLE)
+    deductible_family = _money("deductible_family", DEDUCTIBLE_FAMILY)
+    out_of_pocket_max_individual = _money("out_of_pocket_max_individual", OUT_OF_POCKET_MAX)
+    out_of_pocket_max_family = _money("out_of_pocket_max_family", OUT_OF_POCKET_MAX_FAMILY)
+    coinsurance_percentage = _business("coinsurance_percentage", int, COINSURANCE)
+    out_of_network_percentage = _business("out_of_network_percentage", int, OUT_OF_NETWORK)
+    primary_care_copay = _money("primary_care_copay", PRIMARY_CARE_COPAY)
+    specialist_copay = _money("specialist_copay", SPECIALIST_COPAY)
+    emergency_copay = _money("emergency_copay", EMERGENCY_COPAY)
+    urgent_care_copay = _money("urgent_care_copay", URGENT_CARE_COPAY)
+    rx_generic_copay = _money("rx_generic_copay", RX_GENERIC_COPAY)
+    rx_brand_copay = _money("rx_brand_copay", RX_BRAND_COPAY)
+    rx_specialty_copay = _money("rx_specialty_copay", RX_SPECIALTY_COPAY)
+    status = _business(
+        "status",
+        enums.PolicyStatus,
+        "Pending (covers no claim yet), active, terminated (ended early) or expired (past its "
+        "termination date). Which days it covers follows its effective and termination dates.",
+    )
+    effective_date = classified(
+        "effective_date", BUSINESS, "record_date", date, description=EFFECTIVE_DATE
+    )
+    termination_date = classified(
+        "termination_date", BUSINESS, "record_date", date,
+        description="First day without coverage; null while the policy is open-ended.",
+    )  # fmt: skip
+    renewal_date = classified(
+        "renewal_date", BUSINESS, "record_date", date,
+        description="When the policy comes up for renewal; a year after the effective date "
+        "unless another date was set.",
+    )  # fmt: skip
+    monthly_premium = _money("monthly_premium", MONTHLY_PREMIUM)
+    employer_contribution = _money("employer_contribution", EMPLOYER_CONTRIBUTION)
+    employee_contribution = _money("employee_contribution", EMPLOYEE_CONTRIBUTION)
 
     @staticmethod
     def field_view(principal, row, today) -> FieldView:
         return FieldView(type="Policy")
 
-    @strawberry.field
+    @strawberry.field(
+        description="The subscriber who holds the policy; null if you may not see them."
+    )
     @relation(ld.MemberByIdLoader, "member_id")
     async def member(self, info: Info) -> MemberRef | None:
         from graph.member.types import Member
