@@ -29,12 +29,20 @@ from graph.member.enrolment import (
     text_or_none,
 )
 from graph.member.inputs import AddDependentInput, EnrollMemberInput, UpdateContactInput, sent
-from graph.member.types import Dependent, Member, Person
+from graph.member.payloads import (
+    AddDependentResult,
+    ContactUpdated,
+    DependentAdded,
+    DependentTerminated,
+    EnrollMemberResult,
+    MemberEnrolled,
+    TerminateDependentResult,
+    UpdateMyContactResult,
+)
+from graph.member.types import Dependent, Member
 from graph.relay import from_global_id
 from graph.results import (
-    IllegalStatusChange,
     InvalidInput,
-    RecordChanged,
     changed,
     illegal,
     invalid,
@@ -44,53 +52,20 @@ from graph.rows import build
 from policies import resources as res
 
 
-@strawberry.type(description="The new member, numbered and covered from the enrolment date.")
-class MemberEnrolled:
-    member: Member
-    event_sequence: int = strawberry.field(description="The outbox cursor of this change.")
-
-
-@strawberry.type(description="The dependent, now covered through the member.")
-class DependentAdded:
-    dependent: Dependent
-    event_sequence: int
-
-
-@strawberry.type(description="The dependent with the date their coverage ends.")
-class DependentTerminated:
-    dependent: Dependent
-    event_sequence: int
-
-
-@strawberry.type(description="Your record with its new contact details.")
-class ContactUpdated:
-    person: Person
-    changed_fields: list[str] = strawberry.field(description="The input fields that changed.")
-    event_sequence: int
-
-
-EnrollMemberResult = Annotated[
-    MemberEnrolled | InvalidInput, strawberry.union("EnrollMemberResult")
-]
-AddDependentResult = Annotated[
-    DependentAdded | InvalidInput, strawberry.union("AddDependentResult")
-]
-TerminateDependentResult = Annotated[
-    DependentTerminated | InvalidInput | IllegalStatusChange | RecordChanged,
-    strawberry.union("TerminateDependentResult"),
-]
-UpdateMyContactResult = Annotated[
-    ContactUpdated | InvalidInput, strawberry.union("UpdateMyContactResult")
-]
-
-
 @strawberry.type
 class MemberMutations:
     @strawberry.mutation(
         description="Enrol a subscriber (admins; an employer for its own employees). The "
         "member gets a member number; add a policy with createPolicy."
     )
-    async def enroll_member(self, info: Info, input: EnrollMemberInput) -> EnrollMemberResult:
+    async def enroll_member(
+        self,
+        info: Info,
+        input: Annotated[
+            EnrollMemberInput,
+            strawberry.argument(description="The subscriber's details and coverage start."),
+        ],
+    ) -> EnrollMemberResult:
         ctx = info.context
         try:
             employer_id = (
@@ -130,7 +105,14 @@ class MemberMutations:
         description="Cover a spouse, child or other dependent through a member (admins; an "
         "employer for its own employees). A child must be under 26 when coverage starts."
     )
-    async def add_dependent(self, info: Info, input: AddDependentInput) -> AddDependentResult:
+    async def add_dependent(
+        self,
+        info: Info,
+        input: Annotated[
+            AddDependentInput,
+            strawberry.argument(description="The member, and the dependent's details."),
+        ],
+    ) -> AddDependentResult:
         ctx = info.context
         member = await by_global_id(info, input.member_id, expected="Member")
         require(info, "add_dependent", res.Member(**member._row))
@@ -174,7 +156,19 @@ class MemberMutations:
         "employees). From that date on the dependent is inactive."
     )
     async def terminate_dependent(
-        self, info: Info, dependent_id: strawberry.ID, termination_date: date
+        self,
+        info: Info,
+        dependent_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The active dependent whose coverage ends."),
+        ],
+        termination_date: Annotated[
+            date,
+            strawberry.argument(
+                description="First day without coverage: not before coverage began and, for a "
+                "child, no later than the end of the month they turn 26."
+            ),
+        ],
     ) -> TerminateDependentResult:
         ctx = info.context
         dependent = await by_global_id(info, dependent_id, expected="Dependent")
@@ -214,7 +208,9 @@ class MemberMutations:
     async def update_my_contact(
         self,
         info: Info,
-        input: UpdateContactInput,
+        input: Annotated[
+            UpdateContactInput, strawberry.argument(description="The details to change.")
+        ],
         person_id: Annotated[
             strawberry.ID | None,
             strawberry.argument(description="Your own record; left out, the one you signed in as."),

@@ -14,6 +14,7 @@ from graph import loaders as ld
 from graph.claim.inputs import ClaimFilter, ClaimOrder, nested_claims
 from graph.context import Info
 from graph.fields import BUSINESS, PHI, RESTRICTED, classified
+from graph.member import glossary as g
 from graph.relay import Connection, Node
 from graph.rows import build, build_optional, relation
 from policies.resources import FieldView
@@ -28,6 +29,8 @@ EmployerRef = Annotated["Employer", strawberry.lazy("graph.employer.types")]
 PolicyRef = Annotated["Policy", strawberry.lazy("graph.policy.types")]
 
 _YEAR = {"year": lambda born, today: birth_year(born, today=today)}
+_FILTER = strawberry.argument(description="Narrows the claims, within those you may see.")
+_ORDER = strawberry.argument(description="Sort order; latest submitted first if left out.")
 
 
 def _birth_year(born: date, row) -> int:
@@ -36,10 +39,12 @@ def _birth_year(born: date, row) -> int:
 
 @strawberry.interface(description="A person covered by the plan: a member or a dependent.")
 class Person(Node):
-    first_name = classified("first_name", PHI, "name", str)
-    middle_name = classified("middle_name", PHI, "name", str)
-    last_name = classified("last_name", PHI, "name", str)
-    date_of_birth = classified("date_of_birth", PHI, "birth_date", date)
+    first_name = classified("first_name", PHI, "name", str, description=g.FIRST_NAME)
+    middle_name = classified("middle_name", PHI, "name", str, description=g.MIDDLE_NAME)
+    last_name = classified("last_name", PHI, "name", str, description=g.LAST_NAME)
+    date_of_birth = classified(
+        "date_of_birth", PHI, "birth_date", date, description=g.DATE_OF_BIRTH
+    )
     birth_year = classified(
         "date_of_birth",
         PHI,
@@ -47,36 +52,86 @@ class Person(Node):
         int,
         render=_birth_year,
         masks=_YEAR,
-        description="Year of birth (regulators: 90 or older reported as 90).",
+        description="Year of birth. Regulators read only this, with anyone aged 90 or more "
+        "given the birth year of a 90-year-old (Safe Harbor).",
     )
-    gender = classified("gender", PHI, "demographic", enums.Gender)
-    email = classified("email", PHI, "contact", str)
-    phone = classified("phone", PHI, "contact", str)
-    blood_type = classified("blood_type", PHI, "medical", str)
-    allergies = classified("allergies", PHI, "medical", str)
-    medical_conditions = classified("medical_conditions", PHI, "medical", str)
-    enrollment_date = classified("enrollment_date", BUSINESS, "enrolment_date", date)
-    termination_date = classified("termination_date", BUSINESS, "enrolment_date", date)
-    ssn = classified("ssn", RESTRICTED, "ssn", str, description="Social security number, masked.")
+    gender = classified("gender", PHI, "demographic", enums.Gender, description=g.GENDER)
+    email = classified("email", PHI, "contact", str, description=g.EMAIL)
+    phone = classified("phone", PHI, "contact", str, description=g.PHONE)
+    blood_type = classified(
+        "blood_type", PHI, "medical", str, description="ABO and Rh blood group (e.g. O-)."
+    )
+    allergies = classified(
+        "allergies", PHI, "medical", str,
+        description="Known allergies, free text (e.g. Penicillin).",
+    )  # fmt: skip
+    medical_conditions = classified(
+        "medical_conditions", PHI, "medical", str,
+        description="Known medical conditions, free text (e.g. Type 2 diabetes).",
+    )  # fmt: skip
+    enrollment_date = classified(
+        "enrollment_date", BUSINESS, "enrolment_date", date, description=g.ENROLLMENT_DATE
+    )
+    termination_date = classified(
+        "termination_date", BUSINESS, "enrolment_date", date,
+        description="First day without coverage; null while coverage continues. For a child "
+        "who aged out it is the last day covered, the end of the month they turned 26.",
+    )  # fmt: skip
+    ssn = classified(
+        "ssn", RESTRICTED, "ssn", str,
+        description="Social security number, masked to the last four (***-**-6789); an admin "
+        "sees it whole only through revealSsn, which takes a reason and is audited.",
+    )  # fmt: skip
 
 
 @strawberry.type(description="A subscriber (policyholder).")
 class Member(Person):
-    member_number = classified("member_number", PHI, "identifier", str)
-    alternate_phone = classified("alternate_phone", PHI, "contact", str)
-    address_line1 = classified("address_line1", PHI, "contact", str)
-    address_line2 = classified("address_line2", PHI, "contact", str)
-    city = classified("city", PHI, "contact", str)
-    state = classified("state", PHI, "geo", str)
-    zip_code = classified("zip_code", PHI, "zip", str)
-    country = classified("country", BUSINESS, "business", str)
-    emergency_contact_name = classified("emergency_contact_name", PHI, "contact", str)
-    emergency_contact_phone = classified("emergency_contact_phone", PHI, "contact", str)
-    emergency_contact_relation = classified("emergency_contact_relation", PHI, "contact", str)
-    status = classified("status", BUSINESS, "enrolment", enums.MemberStatus)
-    employee_id = classified("employee_id", BUSINESS, "identifier", str)
-    preferred_language = classified("preferred_language", PHI, "demographic", str)
-    created_at = classified("created_at", BUSINESS, "record_date", datetime)
+    member_number = classified(
+        "member_number", PHI, "identifier", str,
+        description="The plan's member number, MBR- and eight digits; providers quote it, "
+        "with the date of birth, on a claim.",
+    )  # fmt: skip
+    alternate_phone = classified(
+        "alternate_phone", PHI, "contact", str, description=g.ALTERNATE_PHONE
+    )
+    address_line1 = classified("address_line1", PHI, "contact", str, description=g.ADDRESS_LINE1)
+    address_line2 = classified("address_line2", PHI, "contact", str, description=g.ADDRESS_LINE2)
+    city = classified("city", PHI, "contact", str, description=g.CITY)
+    state = classified("state", PHI, "geo", str, description=g.STATE)
+    zip_code = classified(
+        "zip_code", PHI, "zip", str,
+        description=g.ZIP_CODE + " Regulators see the first three digits (000 where that "
+        "area is sparsely populated).",
+    )  # fmt: skip
+    country = classified(
+        "country", BUSINESS, "business", str,
+        description="Country of the address, three letters; USA unless recorded otherwise.",
+    )  # fmt: skip
+    emergency_contact_name = classified(
+        "emergency_contact_name", PHI, "contact", str, description=g.EMERGENCY_CONTACT_NAME
+    )
+    emergency_contact_phone = classified(
+        "emergency_contact_phone", PHI, "contact", str, description=g.EMERGENCY_CONTACT_PHONE
+    )
+    emergency_contact_relation = classified(
+        "emergency_contact_relation", PHI, "contact", str,
+        description=g.EMERGENCY_CONTACT_RELATION,
+    )  # fmt: skip
+    status = classified(
+        "status", BUSINESS, "enrolment", enums.MemberStatus,
+        description="Dependents and policies are added only to an active member; claims of "
+        "an inactive or suspended member fail the eligibility check.",
+    )  # fmt: skip
+    employee_id = classified("employee_id", BUSINESS, "identifier", str, description=g.EMPLOYEE_ID)
+    preferred_language = classified(
+        "preferred_language", PHI, "demographic", str,
+        description="Language for the plan's communications, as a language code (en unless "
+        "recorded otherwise).",
+    )  # fmt: skip
+    created_at = classified(
+        "created_at", BUSINESS, "record_date", datetime,
+        description="When the member record was created.",
+    )  # fmt: skip
 
     @staticmethod
     def field_view(principal, row, today) -> FieldView:
@@ -85,7 +140,10 @@ class Member(Person):
     def audit_key(self):
         return "Member", self.db_id, self.db_id, None
 
-    @strawberry.field
+    @strawberry.field(
+        description="The employer the member enrolled through; null for a member who enrolled "
+        "on their own, or when you may not see the employer."
+    )
     @relation(ld.EmployerByIdLoader, "employer_id")
     async def employer(self, info: Info) -> EmployerRef | None:
         from graph.employer.types import Employer
@@ -96,7 +154,10 @@ class Member(Person):
         row = await info.context.loader(ld.EmployerByIdLoader).load(employer_id)
         return build_optional(Employer, row)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The people covered through this member that you may see, in the order "
+        "they were added."
+    )
     @relation(ld.DependentsByMemberIdLoader, many=True)
     async def dependents(self, info: Info) -> list[Dependent]:
         rows = await info.context.loader(ld.DependentsByMemberIdLoader).load(self.db_id)
@@ -108,7 +169,9 @@ class Member(Person):
         rows = await info.context.loader(ld.DependentsByMemberIdLoader).load(self.db_id)
         return len(rows)
 
-    @strawberry.field
+    @strawberry.field(
+        description="This member's policies that you may see, latest effective date first."
+    )
     @relation(ld.PoliciesByMemberIdLoader, many=True)
     async def policies(self, info: Info) -> list[PolicyRef]:
         from graph.policy.types import Policy
@@ -122,8 +185,8 @@ class Member(Person):
         info: Info,
         first: int = 20,
         after: str | None = None,
-        filter: ClaimFilter | None = None,
-        order_by: ClaimOrder | None = None,
+        filter: Annotated[ClaimFilter | None, _FILTER] = None,
+        order_by: Annotated[ClaimOrder | None, _ORDER] = None,
     ) -> Connection[ClaimRef]:
         return await nested_claims(
             info,
@@ -138,8 +201,16 @@ class Member(Person):
 
 @strawberry.type(description="A spouse, child or other person covered through a member.")
 class Dependent(Person):
-    relationship = classified("relationship", BUSINESS, "enrolment", enums.Relationship)
-    status = classified("status", BUSINESS, "enrolment", enums.DependentStatus)
+    relationship = classified(
+        "relationship", BUSINESS, "enrolment", enums.Relationship,
+        description="How the dependent is related to the member. A member covers one spouse "
+        "or domestic partner at a time; a child until the end of the month they turn 26.",
+    )  # fmt: skip
+    status = classified(
+        "status", BUSINESS, "enrolment", enums.DependentStatus,
+        description="Active while covered; inactive once the termination date has come; "
+        "aged out for a child past the end of the month they turned 26.",
+    )  # fmt: skip
 
     def audit_key(self):
         return "Dependent", self.db_id, self._row["member_id"], self.db_id
@@ -165,8 +236,8 @@ class Dependent(Person):
         info: Info,
         first: int = 20,
         after: str | None = None,
-        filter: ClaimFilter | None = None,
-        order_by: ClaimOrder | None = None,
+        filter: Annotated[ClaimFilter | None, _FILTER] = None,
+        order_by: Annotated[ClaimOrder | None, _ORDER] = None,
     ) -> Connection[ClaimRef]:
         return await nested_claims(
             info,
