@@ -11,7 +11,7 @@ from graph import enums
 from graph.admin.values import UNSET
 
 _STATE = (
-    "Two-letter USPS code (the 50 states, DC and the territories), upper-cased; the regulator "
+    "two-letter USPS code (the 50 states, DC and the territories), upper-cased; the regulator "
     "of that state oversees the provider, its credentials and contracts."
 )
 _ZIP = "ZIP code of the practice location: 12345 or 12345-6789."
@@ -80,7 +80,7 @@ class CreateProviderInput:
     )
     tax_id: str | None = strawberry.field(default=None, description=_new("tax_id"))
     secondary_specialties: list[str] | None = strawberry.field(
-        default=None, description=_new("secondary_specialties", "None if left out.")
+        default=None, description=_new("secondary_specialties", "Empty if left out.")
     )
     phone: str | None = strawberry.field(default=None, description=_new("phone"))
     fax: str | None = strawberry.field(default=None, description=_new("fax"))
@@ -101,7 +101,7 @@ class CreateProviderInput:
         default=True, description=_new("accepting_new_patients", "True if left out.")
     )
     languages_spoken: list[str] | None = strawberry.field(
-        default=None, description=_new("languages_spoken", "None if left out.")
+        default=None, description=_new("languages_spoken", "Empty if left out.")
     )
     wheelchair_accessible: bool = strawberry.field(
         default=False, description=_new("wheelchair_accessible", "False if left out.")

@@ -31,7 +31,9 @@ class EnrollMemberInput:
     ssn: str | None = strawberry.field(
         default=None, description="NNN-NN-NNNN. One member per SSN; never-issued numbers refused."
     )
-    gender: enums.Gender | None = strawberry.field(default=None, description=g.GENDER)
+    gender: enums.Gender | None = strawberry.field(
+        default=None, description="Gender as the person gives it; optional."
+    )
     employer_id: strawberry.ID | None = strawberry.field(
         default=None, description="The employer they enrol through; an employer enrols its own."
     )
@@ -81,7 +83,9 @@ class AddDependentInput:
         default=None,
         description="NNN-NN-NNNN. No two of a member's dependents share one.",
     )
-    gender: enums.Gender | None = strawberry.field(default=None, description=g.GENDER)
+    gender: enums.Gender | None = strawberry.field(
+        default=None, description="Gender as the person gives it; optional."
+    )
     enrollment_date: date | None = strawberry.field(
         default=None,
         description="When coverage starts, not before the member's own; today if left out.",

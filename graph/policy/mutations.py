@@ -58,10 +58,14 @@ class CreatePolicyInput:
         "fall under two of the member's policies."
     )
     termination_date: date | None = strawberry.field(
-        default=None, description="The first day without coverage; open-ended if left out."
+        default=None,
+        description="The first day without coverage, after the effective date; open-ended if "
+        "left out.",
     )
     renewal_date: date | None = strawberry.field(
-        default=None, description="A plan year after the effective date if left out."
+        default=None,
+        description="When the policy comes up for renewal, after the effective date; a plan "
+        "year after it if left out.",
     )
     deductible_family: Decimal | None = strawberry.field(
         default=None,
@@ -104,7 +108,9 @@ class CreatePolicyInput:
         description=t.EMPLOYER_CONTRIBUTION + " At most the premium; 0 if left out.",
     )
     employee_contribution: Decimal | None = strawberry.field(
-        default=None, description="The rest of the premium if left out."
+        default=None,
+        description=t.EMPLOYEE_CONTRIBUTION + " Worked out if left out; if given, it must be "
+        "exactly that.",
     )
 
 
@@ -112,7 +118,7 @@ class CreatePolicyInput:
 class PolicyCreated:
     policy: Policy = strawberry.field(
         description="The policy as saved, with its number: active, or expired if its "
-        "termination date has already passed."
+        "termination date has already come."
     )
     event_sequence: int = strawberry.field(description="The outbox cursor of this change.")
 

@@ -32,6 +32,7 @@ OUT_OF_NETWORK = (
 )
 _COPAY = "Flat amount in US dollars the member pays, after the deductible and instead of "
 _NO_COPAY = "; null: coinsurance applies."
+_NOT_PRICED = " Claim pricing does not apply it: pharmacy claims take coinsurance."
 PRIMARY_CARE_COPAY = (
     f"{_COPAY}coinsurance, for an office visit (codes 992xx) with a primary-care provider"
     " (family or internal medicine, pediatrics, general practice)"
@@ -46,9 +47,15 @@ EMERGENCY_COPAY = (
 URGENT_CARE_COPAY = (
     f"{_COPAY}coinsurance, for an urgent-care claim (place of service 20){_NO_COPAY}"
 )
-RX_GENERIC_COPAY = "Flat amount in US dollars the member pays per generic-drug prescription."
-RX_BRAND_COPAY = "Flat amount in US dollars the member pays per brand-name-drug prescription."
-RX_SPECIALTY_COPAY = "Flat amount in US dollars the member pays per specialty-drug prescription."
+RX_GENERIC_COPAY = (
+    "Flat amount in US dollars the member pays per generic-drug prescription." + _NOT_PRICED
+)
+RX_BRAND_COPAY = (
+    "Flat amount in US dollars the member pays per brand-name-drug prescription." + _NOT_PRICED
+)
+RX_SPECIALTY_COPAY = (
+    "Flat amount in US dollars the member pays per specialty-drug prescription." + _NOT_PRICED
+)
 EFFECTIVE_DATE = (
     "First day of coverage. Plan years, over which the deductible and out-of-pocket maximum "
     "are counted, start on its anniversary."
