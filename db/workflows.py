@@ -84,13 +84,18 @@ async def policy_for_update(conn, policy_id: UUID) -> RowMapping:
 
 
 async def met_this_year(
-    conn, *, policy_id: UUID, year_start: date, year_end: date
-) -> tuple[Decimal, Decimal]:
-    """Deductible and out-of-pocket met so far in the plan year, from adjudicated claims."""
+    conn, *, policy_id: UUID, dependent_id: UUID | None, year_start: date, year_end: date
+) -> tuple[tuple[Decimal, Decimal], tuple[Decimal, Decimal]]:
+    """(deductible, out-of-pocket) met so far in the plan year from adjudicated claims: by
+    the person (the subscriber when `dependent_id` is None), and by the whole policy."""
+    person = claims.c.dependent_id.is_not_distinct_from(dependent_id)
+    zero = 0
     result = await conn.execute(
         select(
-            func.coalesce(func.sum(claims.c.deductible_applied), 0),
-            func.coalesce(func.sum(claims.c.member_responsibility), 0),
+            func.coalesce(func.sum(claims.c.deductible_applied).filter(person), zero),
+            func.coalesce(func.sum(claims.c.member_responsibility).filter(person), zero),
+            func.coalesce(func.sum(claims.c.deductible_applied), zero),
+            func.coalesce(func.sum(claims.c.member_responsibility), zero),
         ).where(
             claims.c.policy_id == policy_id,
             claims.c.status.in_(_SHARED),
@@ -98,8 +103,8 @@ async def met_this_year(
             claims.c.service_date < year_end,
         )
     )
-    deductible, out_of_pocket = result.one()
-    return Decimal(deductible), Decimal(out_of_pocket)
+    ded, oop, family_ded, family_oop = (Decimal(v) for v in result.one())
+    return (ded, oop), (family_ded, family_oop)
 
 
 async def update_claim(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from domain.costshare import Accumulators, CostShare, Line, Plan, allowed_amounts, share
 from domain.errors import DomainError
@@ -58,6 +59,8 @@ def decide(
     met: Accumulators,
     denial_code: str | None,
     denial_reason: str | None,
+    family: Accumulators | None = None,
+    line_copays: Sequence[Decimal | None] | None = None,
     preventive: bool = False,
     reason_codes: frozenset[str] | None = None,
 ) -> Outcome:
@@ -95,7 +98,9 @@ def decide(
     for line, amount in zip(lines, allowed, strict=True):
         if amount > line.billed:  # guaranteed by pricing; a rule all the same
             raise DomainError("An allowed amount cannot exceed the billed amount.")
-    return Outcome(STATUS[decision], share(allowed, plan=plan, met=met, preventive=preventive))
+    cost = share(allowed, plan=plan, met=met, family=family, preventive=preventive,
+                 line_copays=line_copays)  # fmt: skip
+    return Outcome(STATUS[decision], cost)
 
 
 PRIMARY_CARE = {"Family Medicine", "Internal Medicine", "Pediatrics", "General Practice"}
@@ -117,3 +122,33 @@ def applicable_copay(
     if any(code.startswith("992") for code in procedure_codes):
         return copays.get("primary_care" if specialty in PRIMARY_CARE else "specialist")
     return None
+
+
+RX_COPAY = {"generic": "rx_generic_copay", "brand": "rx_brand_copay",
+            "specialty": "rx_specialty_copay"}  # fmt: skip
+
+
+def prescription_copays(
+    claim_type: str, tiers: Sequence[str | None], policy: Mapping[str, Any]
+) -> list[Decimal | None] | None:
+    """Per line of a pharmacy claim, the policy's copay for the drug's tier (None: the line
+    takes the deductible and coinsurance, as a line without a tier or a policy without that
+    copay does). None for any other claim."""
+    if claim_type != "pharmacy":
+        return None
+    return [policy.get(RX_COPAY[tier]) if tier else None for tier in tiers]
+
+
+def plan_terms(policy: Mapping[str, Any], *, copay: Decimal | None) -> Plan:
+    """The cost-sharing terms of a policy row: each person's limits and, when the policy
+    covers more than the subscriber, the family's."""
+    family = policy["coverage_level"] != "individual"
+    return Plan(
+        deductible=policy["deductible_individual"],
+        out_of_pocket_max=policy["out_of_pocket_max_individual"],
+        coinsurance_percentage=policy["coinsurance_percentage"],
+        out_of_network_percentage=policy["out_of_network_percentage"],
+        copay=copay,
+        family_deductible=policy["deductible_family"] if family else None,
+        family_out_of_pocket_max=policy["out_of_pocket_max_family"] if family else None,
+    )

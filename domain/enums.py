@@ -186,6 +186,15 @@ class EmployerPaymentMethod(StrEnum):
     CREDIT_CARD = "credit_card"
 
 
+class DrugTier(StrEnum):
+    """A prescription's tier on the plan's formulary: which prescription copay a pharmacy
+    claim line takes."""
+
+    GENERIC = "generic"
+    BRAND = "brand"
+    SPECIALTY = "specialty"
+
+
 class ClaimType(StrEnum):
     """The kind of care a claim bills; employers' claim summaries count by this."""
 

@@ -87,6 +87,7 @@ claims = Table(
     Index(None, "service_date"),
     Index(None, "submission_date"),
     Index(None, "member_id", "service_date"),
+    Index(None, "policy_id", "dependent_id", "service_date"),  # accumulators per person
     Index(None, "provider_id", "service_date"),
     Index(None, "priority", "created_at"),
     Index(
@@ -113,6 +114,7 @@ claim_lines = Table(
     Column("paid_amount", Money),
     Column("diagnosis_pointers", ARRAY(SmallInteger), nullable=False, server_default=text("'{}'")),
     Column("service_date", Date),
+    *_enum("drug_tier", e.DrugTier, nullable=True),  # pharmacy lines: which Rx copay
     UniqueConstraint("claim_id", "line_number"),
     CheckConstraint("units >= 1", name="units"),
     CheckConstraint("charge_amount > 0", name="charge_positive"),

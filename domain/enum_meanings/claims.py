@@ -7,6 +7,7 @@ from domain.enums import (
     ClaimStatus,
     ClaimType,
     DocumentType,
+    DrugTier,
     Priority,
 )
 
@@ -17,6 +18,12 @@ MEANINGS: Meanings = {
         ClaimType.VISION: "Eye care.",
         ClaimType.PHARMACY: "Prescription drugs.",
         ClaimType.MENTAL_HEALTH: "Mental health care; such a claim is always flagged sensitive.",
+    },
+    DrugTier: {
+        DrugTier.GENERIC: "A generic drug: the policy's generic prescription copay.",
+        DrugTier.BRAND: "A brand-name drug: the policy's brand prescription copay.",
+        DrugTier.SPECIALTY: "A specialty drug (biologics, infusions and the like): the "
+        "policy's specialty prescription copay.",
     },
     ClaimStatus: {
         ClaimStatus.SUBMITTED: "Filed and waiting in the payer queue; an adjudicator takes it "

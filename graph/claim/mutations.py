@@ -12,7 +12,7 @@ import strawberry
 from db import validation as checks
 from db import workflows as wf
 from domain import adjudication, lifecycle
-from domain.costshare import Accumulators, Line, Plan
+from domain.costshare import Accumulators, Line
 from domain.errors import DomainError, IllegalTransition
 from domain.triage import is_preventive
 from graph.claim.types import Claim
@@ -243,9 +243,9 @@ async def _adjudicate(db, ctx, row, input: AdjudicateClaimInput, requested: str)
         db, provider_id=row["provider_id"], service_date=row["service_date"]
     )
     start, end = adjudication.plan_year(policy["effective_date"], row["service_date"])
-    deductible_met, oop_met = await wf.met_this_year(
-        db, policy_id=policy["id"], year_start=start, year_end=end
-    )
+    person, family = await wf.met_this_year(db, policy_id=policy["id"],
+                                            dependent_id=row["dependent_id"],
+                                            year_start=start, year_end=end)  # fmt: skip
     specialty = await wf.specialty_of(db, row["provider_id"])
     codes = [line["procedure_code"] for line in lines]
     copay = adjudication.applicable_copay(
@@ -259,21 +259,18 @@ async def _adjudicate(db, ctx, row, input: AdjudicateClaimInput, requested: str)
             "specialist": policy["specialist_copay"],
         },
     )
-    plan = Plan(
-        deductible=policy["deductible_individual"],
-        out_of_pocket_max=policy["out_of_pocket_max_individual"],
-        coinsurance_percentage=policy["coinsurance_percentage"],
-        out_of_network_percentage=policy["out_of_network_percentage"],
-        copay=copay,
-    )
     outcome = adjudication.decide(
         input.decision.value,
         lines=[Line(li["procedure_code"], li["charge_amount"], li["units"]) for li in lines],
         covered_lines=input.covered_lines,
         in_network=in_network,
         fee_schedule=schedule,
-        plan=plan,
-        met=Accumulators(deductible_met, oop_met),
+        plan=adjudication.plan_terms(policy, copay=copay),
+        met=Accumulators(*person),
+        family=Accumulators(*family),
+        line_copays=adjudication.prescription_copays(
+            row["claim_type"], [li["drug_tier"] for li in lines], policy
+        ),
         denial_code=input.denial_code,
         denial_reason=input.denial_reason,
         preventive=in_network and is_preventive(codes),
