@@ -1,6 +1,9 @@
-"""Root lookups and lists for every entity (the root Query composes these)."""
+"""The root Query and Mutation, composed from each area's classes, and the root lookups and
+lists of people, coverage and claims (organisations: graph/organisations.py)."""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 import strawberry
 
@@ -22,48 +25,81 @@ from graph.claim.mutations import ClaimMutations
 from graph.claim.submit import ClaimValidationQueries, SubmitClaimMutations
 from graph.claim.types import Appeal, Claim, Payment
 from graph.context import Info
-from graph.employer.types import Employer
 from graph.errors import NotFound
 from graph.filters import (
     APPEALS,
-    CONTRACTS,
-    CREDENTIALS,
     DEPENDENTS,
-    EMPLOYERS,
     PAYMENTS,
     POLICIES,
-    PROVIDERS,
     AppealFilter,
-    ContractFilter,
-    CredentialFilter,
     DependentFilter,
-    EmployerFilter,
     MemberFilter,
     MemberOrder,
     PaymentFilter,
     PolicyFilter,
-    ProviderFilter,
     appeal_filter,
-    contract_filter,
-    credential_filter,
     dependent_filter,
-    employer_filter,
     member_filter,
     member_listing,
     payment_filter,
     policy_filter,
-    provider_filter,
 )
 from graph.lookup import by_global_id
 from graph.member.mutations import MemberMutations
 from graph.member.types import Dependent, Member
+from graph.organisations import OrganisationQueries
 from graph.policy.mutations import PolicyMutations
 from graph.policy.types import Policy
-from graph.provider.types import Contract, Credential, Provider
 from graph.relay import Connection, Node
 from graph.rows import build
 from graph.user.types import User
 from graph.validation.api import ValidationMutations, ValidationQueries
+
+_NARROW = "; every field given must match, and one your role may not read is refused (FORBIDDEN)."
+_ORDER = "Ordering by a field your role may not read is refused (FORBIDDEN)."
+_FIXED = "(a fixed order for roles that may not read {})"
+_LOOKUP = "; NOT_FOUND when there is none or you may not see it (the same answer for both)."
+
+
+def _id(of: str):
+    return strawberry.argument(description=f"The {of}'s global id, as its `id` field gives it.")
+
+
+MemberId = Annotated[strawberry.ID, _id("member")]
+DependentId = Annotated[strawberry.ID, _id("dependent")]
+PolicyId = Annotated[strawberry.ID, _id("policy")]
+ClaimId = Annotated[strawberry.ID, _id("claim")]
+AppealId = Annotated[strawberry.ID, _id("appeal")]
+PaymentId = Annotated[strawberry.ID, _id("payment")]
+MemberFilterArg = Annotated[
+    MemberFilter | None, strawberry.argument(description="Only members that match" + _NARROW)
+]
+MemberOrderArg = Annotated[
+    MemberOrder | None,
+    strawberry.argument(description="Sort order; by default member number, ascending. " + _ORDER),
+]
+DependentFilterArg = Annotated[
+    DependentFilter | None,
+    strawberry.argument(description="Only dependents that match" + _NARROW),
+]
+PolicyFilterArg = Annotated[
+    PolicyFilter | None, strawberry.argument(description="Only policies that match" + _NARROW)
+]
+ClaimFilterArg = Annotated[
+    ClaimFilter | None, strawberry.argument(description="Only claims that match" + _NARROW)
+]
+ClaimOrderArg = Annotated[
+    ClaimOrder | None,
+    strawberry.argument(
+        description="Sort order; by default submission time, newest first. " + _ORDER
+    ),
+]
+AppealFilterArg = Annotated[
+    AppealFilter | None, strawberry.argument(description="Only appeals that match" + _NARROW)
+]
+PaymentFilterArg = Annotated[
+    PaymentFilter | None, strawberry.argument(description="Only payments that match" + _NARROW)
+]
 
 
 @strawberry.type
@@ -76,39 +112,59 @@ class EntityQueries:
         return build(User, row)
 
     @strawberry.field(description="Any object by its global id.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="A global id of any type, as an object's `id` gives it."
+            ),
+        ],
+    ) -> Node:
         return await by_global_id(info, id)
 
     # --- members and dependents ---
-    @strawberry.field
-    async def member(self, info: Info, id: strawberry.ID) -> Member:
+    @strawberry.field(description="One subscriber (policyholder) by global id" + _LOOKUP)
+    async def member(self, info: Info, id: MemberId) -> Member:
         return await by_global_id(info, id, expected="Member")
 
-    @strawberry.field
+    @strawberry.field(
+        description="Subscribers you may see: a member themself, an employer its employees, "
+        "provider staff those their organisation has claims for, a regulator those whose "
+        "employer is in its state (de-identified), plan staff all. In member-number order "
+        "unless `orderBy` says otherwise " + _FIXED.format("member numbers") + "."
+    )
     async def members(
         self,
         info: Info,
         first: int = 20,
         after: str | None = None,
-        filter: MemberFilter | None = None,
-        order_by: MemberOrder | None = None,
+        filter: MemberFilterArg = None,
+        order_by: MemberOrderArg = None,
     ) -> Connection[Member]:
         extra = member_filter(filter)
         return await member_listing(order_by).top_level(
             info.context, lambda r: build(Member, r), first=first, after=after, extra=extra
         )
 
-    @strawberry.field
-    async def dependent(self, info: Info, id: strawberry.ID) -> Dependent:
+    @strawberry.field(
+        description="One dependent (spouse, child or other person covered through a "
+        "subscriber) by global id" + _LOOKUP
+    )
+    async def dependent(self, info: Info, id: DependentId) -> Dependent:
         return await by_global_id(info, id, expected="Dependent")
 
-    @strawberry.field
+    @strawberry.field(
+        description="Dependents you may see (a subscriber those covered through them; an adult "
+        "dependent themself), oldest record first " + _FIXED.format("record dates") + "."
+    )
     async def dependents(
         self,
         info: Info,
         first: int = 20,
         after: str | None = None,
-        filter: DependentFilter | None = None,
+        filter: DependentFilterArg = None,
     ) -> Connection[Dependent]:
         extra = dependent_filter(filter)
         return await DEPENDENTS.top_level(
@@ -116,17 +172,20 @@ class EntityQueries:
         )
 
     # --- policies ---
-    @strawberry.field
-    async def policy(self, info: Info, id: strawberry.ID) -> Policy:
+    @strawberry.field(description="One policy (a member's coverage) by global id" + _LOOKUP)
+    async def policy(self, info: Info, id: PolicyId) -> Policy:
         return await by_global_id(info, id, expected="Policy")
 
-    @strawberry.field
+    @strawberry.field(
+        description="Policies you may see (a member their own, an employer its employees', "
+        "plan staff all), latest effective date first " + _FIXED.format("record dates") + "."
+    )
     async def policies(
         self,
         info: Info,
         first: int = 20,
         after: str | None = None,
-        filter: PolicyFilter | None = None,
+        filter: PolicyFilterArg = None,
     ) -> Connection[Policy]:
         extra = policy_filter(filter)
         return await POLICIES.top_level(
@@ -134,18 +193,24 @@ class EntityQueries:
         )
 
     # --- claims ---
-    @strawberry.field
-    async def claim(self, info: Info, id: strawberry.ID) -> Claim:
+    @strawberry.field(description="One claim by global id" + _LOOKUP)
+    async def claim(self, info: Info, id: ClaimId) -> Claim:
         return await by_global_id(info, id, expected="Claim")
 
-    @strawberry.field
+    @strawberry.field(
+        description="Claims you may see: a member their own and their dependents' that are "
+        "not sensitive (an adult dependent's only with consent), an adult dependent their "
+        "own, provider staff their organisation's, a regulator the non-sensitive claims of "
+        "providers in its state (de-identified), plan staff all; employers none. Newest "
+        "submission first unless `orderBy` says otherwise " + _FIXED.format("record dates") + "."
+    )
     async def claims(
         self,
         info: Info,
         first: int = 20,
         after: str | None = None,
-        filter: ClaimFilter | None = None,
-        order_by: ClaimOrder | None = None,
+        filter: ClaimFilterArg = None,
+        order_by: ClaimOrderArg = None,
     ) -> Connection[Claim]:
         return await claim_listing(order_by).top_level(
             info.context,
@@ -167,124 +232,69 @@ class EntityQueries:
         )
 
     # --- appeals and payments ---
-    @strawberry.field
-    async def appeal(self, info: Info, id: strawberry.ID) -> Appeal:
+    @strawberry.field(description="One appeal of a claim decision by global id" + _LOOKUP)
+    async def appeal(self, info: Info, id: AppealId) -> Appeal:
         return await by_global_id(info, id, expected="Appeal")
 
-    @strawberry.field
+    @strawberry.field(
+        description="Appeals on claims you may see, earliest decision due first "
+        + _FIXED.format("record dates")
+        + "."
+    )
     async def appeals(
         self,
         info: Info,
         first: int = 20,
         after: str | None = None,
-        filter: AppealFilter | None = None,
+        filter: AppealFilterArg = None,
     ) -> Connection[Appeal]:
         extra = appeal_filter(filter)
         return await APPEALS.top_level(
             info.context, lambda r: build(Appeal, r), first=first, after=after, extra=extra
         )
 
-    @strawberry.field
-    async def payment(self, info: Info, id: strawberry.ID) -> Payment:
+    @strawberry.field(description="One payment by global id" + _LOOKUP)
+    async def payment(self, info: Info, id: PaymentId) -> Payment:
         return await by_global_id(info, id, expected="Payment")
 
-    @strawberry.field
+    @strawberry.field(
+        description="Payments you may see (a claim payment where its claim is visible, a "
+        "premium payment where its policy is), newest first " + _FIXED.format("record dates") + "."
+    )
     async def payments(
         self,
         info: Info,
         first: int = 20,
         after: str | None = None,
-        filter: PaymentFilter | None = None,
+        filter: PaymentFilterArg = None,
     ) -> Connection[Payment]:
         extra = payment_filter(filter)
         return await PAYMENTS.top_level(
             info.context, lambda r: build(Payment, r), first=first, after=after, extra=extra
         )
 
-    # --- providers, credentials, contracts ---
-    @strawberry.field
-    async def provider(self, info: Info, id: strawberry.ID) -> Provider:
-        return await by_global_id(info, id, expected="Provider")
 
-    @strawberry.field
-    async def providers(
-        self,
-        info: Info,
-        first: int = 20,
-        after: str | None = None,
-        filter: ProviderFilter | None = None,
-    ) -> Connection[Provider]:
-        extra = provider_filter(filter)
-        return await PROVIDERS.top_level(
-            info.context, lambda r: build(Provider, r), first=first, after=after, extra=extra
-        )
-
-    @strawberry.field
-    async def credential(self, info: Info, id: strawberry.ID) -> Credential:
-        return await by_global_id(info, id, expected="Credential")
-
-    @strawberry.field
-    async def credentials(
-        self,
-        info: Info,
-        first: int = 20,
-        after: str | None = None,
-        filter: CredentialFilter | None = None,
-    ) -> Connection[Credential]:
-        extra = credential_filter(filter)
-        return await CREDENTIALS.top_level(
-            info.context, lambda r: build(Credential, r), first=first, after=after, extra=extra
-        )
-
-    @strawberry.field
-    async def contract(self, info: Info, id: strawberry.ID) -> Contract:
-        return await by_global_id(info, id, expected="Contract")
-
-    @strawberry.field
-    async def contracts(
-        self,
-        info: Info,
-        first: int = 20,
-        after: str | None = None,
-        filter: ContractFilter | None = None,
-    ) -> Connection[Contract]:
-        extra = contract_filter(filter)
-        return await CONTRACTS.top_level(
-            info.context, lambda r: build(Contract, r), first=first, after=after, extra=extra
-        )
-
-    # --- employers ---
-    @strawberry.field
-    async def employer(self, info: Info, id: strawberry.ID) -> Employer:
-        return await by_global_id(info, id, expected="Employer")
-
-    @strawberry.field
-    async def employers(
-        self,
-        info: Info,
-        first: int = 20,
-        after: str | None = None,
-        filter: EmployerFilter | None = None,
-    ) -> Connection[Employer]:
-        extra = employer_filter(filter)
-        return await EMPLOYERS.top_level(
-            info.context, lambda r: build(Employer, r), first=first, after=after, extra=extra
-        )
-
-
-@strawberry.type
+@strawberry.type(
+    description="Every read: the signed-in user, each kind of record by id and as a paged "
+    "list (only what your role may see), the auditor's and employers' tools, and claim "
+    "validation."
+)
 class Query(
     EntityQueries,
+    OrganisationQueries,
     AccessQueries,
     AuditQueries,
     DisclosureQueries,
     ClaimValidationQueries,
     ValidationQueries,
 ):
-    """The root: every entity's lookups and lists, and the access tools."""
+    pass
 
 
-@strawberry.type
+@strawberry.type(
+    description="Every change. Each first asks the policy whether your role may attempt it "
+    "at all; a regulator may attempt none (policies/base.polar)."
+)
 class Mutation(
     AccessMutations,
     ClaimMutations,
@@ -295,4 +305,4 @@ class Mutation(
     MemberMutations,
     PolicyMutations,
 ):
-    """Every change; a regulator may attempt none of them (policies/base.polar)."""
+    pass
