@@ -1,114 +1,26 @@
-"""The filter and order inputs of the root lists, each filter as a row filter, and the
-listings (orderings) the lists page by.
+"""The root lists' filters as row filters, and the listings (orderings) the lists page by.
 
-Each filter field declares the field group it reads (`reads`, graph/search.py)."""
+The inputs themselves are in graph/filter_inputs.py."""
 
 from __future__ import annotations
 
-from datetime import date
-from enum import Enum
-
-import strawberry
-
 from db.repos import Order
 from domain.access import Compare, Related, RowFilter, eq
-from graph import enums
 from graph.claim.inputs import id_equals, in_values
 from graph.errors import BadUserInput
-from graph.listing import Listing, OrderDirection, all_of, date_range
-from graph.search import reads
-
-
-@strawberry.input(
-    description="Narrow a member list. Names and SSNs are encrypted at rest: look people up "
-    "by lastName with dateOfBirth, or by ssn (exact, through keyed blind indexes)."
+from graph.filter_inputs import (
+    AppealFilter,
+    ContractFilter,
+    CredentialFilter,
+    DependentFilter,
+    EmployerFilter,
+    MemberFilter,
+    MemberOrder,
+    PaymentFilter,
+    PolicyFilter,
+    ProviderFilter,
 )
-class MemberFilter:
-    last_name: str | None = reads("Member", "name")
-    date_of_birth: date | None = reads("Member", "birth_date")
-    ssn: str | None = reads("Member", "ssn")
-    status: list[enums.MemberStatus] | None = reads("Member", "enrolment")
-    employer_id: strawberry.ID | None = reads("Employer", "identity")
-    state: str | None = reads("Member", "geo")
-    member_number: str | None = reads("Member", "identifier")
-    enrolled_from: date | None = reads("Member", "enrolment_date")
-    enrolled_to: date | None = reads("Member", "enrolment_date")
-
-
-@strawberry.enum
-class MemberOrderField(Enum):
-    MEMBER_NUMBER = "member_number"
-    ENROLLMENT_DATE = "enrollment_date"
-    CREATED_AT = "created_at"
-
-
-@strawberry.input
-class MemberOrder:
-    field: MemberOrderField = MemberOrderField.MEMBER_NUMBER
-    direction: OrderDirection = OrderDirection.ASC
-
-
-@strawberry.input
-class DependentFilter:
-    status: list[enums.DependentStatus] | None = reads("Dependent", "enrolment")
-    relationship: list[enums.Relationship] | None = reads("Dependent", "enrolment")
-    member_id: strawberry.ID | None = reads("Member", "identity")
-
-
-@strawberry.input
-class PolicyFilter:
-    status: list[enums.PolicyStatus] | None = reads("Policy", "business")
-    plan_type: list[enums.PlanType] | None = reads("Policy", "business")
-    member_id: strawberry.ID | None = reads("Member", "identity")
-    employer_id: strawberry.ID | None = reads("Employer", "identity")
-    effective_from: date | None = reads("Policy", "record_date")
-    effective_to: date | None = reads("Policy", "record_date")
-
-
-@strawberry.input
-class AppealFilter:
-    status: list[enums.AppealStatus] | None = reads("Appeal", "business")
-    urgency: list[enums.AppealUrgency] | None = reads("Appeal", "business")
-    claim_id: strawberry.ID | None = reads("Claim", "identity")
-    due_before: date | None = reads("Appeal", "record_date")
-
-
-@strawberry.input
-class PaymentFilter:
-    status: list[enums.PaymentStatus] | None = reads("Payment", "business")
-    payment_type: list[enums.PaymentType] | None = reads("Payment", "business")
-    claim_id: strawberry.ID | None = reads("Claim", "identity")
-    policy_id: strawberry.ID | None = reads("Policy", "identity")
-
-
-@strawberry.input
-class ProviderFilter:
-    network_status: list[enums.NetworkStatus] | None = reads("Provider", "public")
-    provider_type: list[enums.ProviderType] | None = reads("Provider", "public")
-    status: list[enums.ProviderStatus] | None = reads("Provider", "public")
-    state: str | None = reads("Provider", "public")
-    specialty: str | None = reads("Provider", "public")
-    npi: str | None = reads("Provider", "public")
-
-
-@strawberry.input
-class CredentialFilter:
-    status: list[enums.CredentialStatus] | None = reads("Credential", "business")
-    credential_type: list[enums.CredentialType] | None = reads("Credential", "business")
-    provider_id: strawberry.ID | None = reads("Provider", "identity")
-    expires_before: date | None = reads("Credential", "business")
-
-
-@strawberry.input
-class ContractFilter:
-    status: list[enums.ContractStatus] | None = reads("Contract", "business")
-    provider_id: strawberry.ID | None = reads("Provider", "identity")
-
-
-@strawberry.input
-class EmployerFilter:
-    status: list[enums.EmployerStatus] | None = reads("Employer", "business")
-    state: str | None = reads("Employer", "business")
+from graph.listing import Listing, OrderDirection, all_of, date_range
 
 
 def person_lookup(f) -> list[RowFilter]:

@@ -26,8 +26,12 @@ from graph.search import COLUMN_READS, check
 
 @strawberry.enum(description="Sort direction.")
 class OrderDirection(Enum):
-    ASC = "asc"
-    DESC = "desc"
+    ASC = strawberry.enum_value(
+        "asc", description="Ascending: smallest number, earliest date or A first."
+    )
+    DESC = strawberry.enum_value(
+        "desc", description="Descending: largest number, latest date or Z first."
+    )
 
 
 def check_first(first: int, *, cap: int) -> int:

@@ -9,15 +9,17 @@ import strawberry
 
 from graph.context import Info
 from graph.employer.types import Employer
+from graph.filter_inputs import (
+    ContractFilter,
+    CredentialFilter,
+    EmployerFilter,
+    ProviderFilter,
+)
 from graph.filters import (
     CONTRACTS,
     CREDENTIALS,
     EMPLOYERS,
     PROVIDERS,
-    ContractFilter,
-    CredentialFilter,
-    EmployerFilter,
-    ProviderFilter,
     contract_filter,
     credential_filter,
     employer_filter,

@@ -26,17 +26,19 @@ from graph.claim.submit import ClaimValidationQueries, SubmitClaimMutations
 from graph.claim.types import Appeal, Claim, Payment
 from graph.context import Info
 from graph.errors import NotFound
-from graph.filters import (
-    APPEALS,
-    DEPENDENTS,
-    PAYMENTS,
-    POLICIES,
+from graph.filter_inputs import (
     AppealFilter,
     DependentFilter,
     MemberFilter,
     MemberOrder,
     PaymentFilter,
     PolicyFilter,
+)
+from graph.filters import (
+    APPEALS,
+    DEPENDENTS,
+    PAYMENTS,
+    POLICIES,
     appeal_filter,
     dependent_filter,
     member_filter,
