@@ -1,9 +1,10 @@
-"""The auditor's tools: the audit trail, filtered and paged, and the chain check."""
+"""The auditor's tools (the audit trail, filtered and paged, and the chain check) and a
+member's own accounting of disclosures."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
@@ -11,75 +12,13 @@ from db import audit as audit_db
 from db import audit_chain
 from db.repos import Order
 from domain.access import RowFilter, eq
+from graph.audit_log.types import AuditChainReport, AuditEntry, AuditFilter, Disclosure
 from graph.context import Info
 from graph.errors import Forbidden
-from graph.fields import BUSINESS, classified
 from graph.listing import Listing, all_of, date_range
-from graph.relay import Connection, Node, from_global_id
+from graph.relay import Connection, from_global_id
 from graph.rows import build
-from graph.search import reads
 from policies import resources as res
-from policies.resources import FieldView
-
-
-def _business(column: str, python_type: Any = str):
-    return classified(column, BUSINESS, "business", python_type)
-
-
-@strawberry.type(description="One audit record: who read or changed what, when, and why.")
-class AuditEntry(Node):
-    sequence = _business("seq", int)
-    chain_partition = _business("chain_partition", int)
-    chain_position = _business("chain_pos", int)
-    occurred_at = _business("occurred_at", datetime)
-    role = _business("role")
-    organisation = _business("organisation")
-    action = _business("action")
-    resource_type = _business("resource_type")
-    resource_id = _business("resource_id", strawberry.ID)
-    subject_member_id = _business("subject_member_id", strawberry.ID)
-    fields = _business("fields", list[str])
-    policy_rule = _business("policy_rule")
-    purpose_of_use = _business("purpose_of_use")
-    break_glass = _business("break_glass", bool)
-    operation_name = _business("operation_name")
-    request_id = _business("request_id")
-    client_ip = _business("client_ip")
-    success = _business("success", bool)
-    error = _business("error")
-    user_id = _business("user_id", strawberry.ID)
-
-    @staticmethod
-    def field_view(principal, row, today) -> FieldView:
-        return FieldView(type="AuditEntry")
-
-
-@strawberry.input(description="Narrow the audit trail; every given field must match.")
-class AuditFilter:
-    user_id: strawberry.ID | None = reads("AuditEntry", "business")
-    member_id: strawberry.ID | None = reads("AuditEntry", "business")
-    resource_id: strawberry.ID | None = reads("AuditEntry", "business")
-    resource_type: str | None = reads("AuditEntry", "business")
-    action: str | None = reads("AuditEntry", "business")
-    occurred_from: datetime | None = reads("AuditEntry", "business")
-    occurred_to: datetime | None = reads("AuditEntry", "business")
-    break_glass: bool | None = reads("AuditEntry", "business")
-
-
-@strawberry.type(description="Whether the audit chains are intact.")
-class AuditChainReport:
-    intact: bool
-    checked_rows: int = strawberry.field(
-        description="Rows checked: since the checkpoint, in the window, or all of them."
-    )
-    first_broken_partition: int | None
-    first_broken_position: int | None
-    first_broken_id: strawberry.ID | None
-    reason: str | None
-    resumed_from_checkpoint: bool = strawberry.field(
-        description="Whether the check started from the last checkpoint (incremental)."
-    )
-
 
 # seq: the order rows were written in (chain positions count within one partition)
 TRAIL = Listing("audit_entry", [Order("seq", descending=True)])
@@ -117,7 +56,10 @@ class AuditQueries:
         info: Info,
         first: int = 50,
         after: str | None = None,
-        filter: AuditFilter | None = None,
+        filter: Annotated[
+            AuditFilter | None,
+            strawberry.argument(description="Only entries that match every field given."),
+        ] = None,
     ) -> Connection[AuditEntry]:
         return await TRAIL.top_level(
             info.context,
@@ -139,9 +81,29 @@ class AuditQueries:
     async def verify_audit_chain(
         self,
         info: Info,
-        from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
-        to: datetime | None = None,
-        full: bool = False,
+        from_: Annotated[
+            datetime | None,
+            strawberry.argument(
+                name="from",
+                description="Check only rows recorded at or after this time (a window: no "
+                "checkpoint is used or written).",
+            ),
+        ] = None,
+        to: Annotated[
+            datetime | None,
+            strawberry.argument(
+                description="Check only rows recorded at or before this time (a window, as "
+                "with `from`)."
+            ),
+        ] = None,
+        full: Annotated[
+            bool,
+            strawberry.argument(
+                description="Read every row from the start of each chain and check every "
+                "checkpoint, rather than resume from the last checkpoint: this finds an edit "
+                "to a row an earlier check already passed."
+            ),
+        ] = False,
     ) -> AuditChainReport:
         ctx = info.context
         if not ctx.authorizer.allowed(ctx.principal, "verify_chain", res.AuditEntry()):
@@ -166,18 +128,6 @@ class AuditQueries:
             reason=broken["reason"] if broken else None,
             resumed_from_checkpoint=report.checkpoint is not None,
         )
-
-
-@strawberry.type(description="One disclosure of your health information to someone else.")
-class Disclosure:
-    occurred_at: datetime
-    recipient_role: str = strawberry.field(description="The role of who received it.")
-    recipient_organisation: str | None = strawberry.field(
-        description="Their organisation (never a staff member's name)."
-    )
-    record_type: str
-    disclosed: list[str] = strawberry.field(description="Which fields were disclosed.")
-    purpose: str | None
 
 
 @strawberry.type
