@@ -34,12 +34,15 @@ RULES = Listing("validation_rule", [Order("position")])
 
 @strawberry.type(description="The rule as changed, at its new version.")
 class ValidationRuleUpdated:
-    rule: ValidationRule
+    rule: ValidationRule = strawberry.field(description="The rule after the change.")
 
 
 @strawberry.type(description="The file is accepted; the run proceeds in the background.")
 class ValidationRunStarted:
-    run: ValidationRun
+    run: ValidationRun = strawberry.field(
+        description="The new run, pending until a worker takes it; follow its status and "
+        "progress (or the validationRunProgress subscription)."
+    )
 
 
 UpdateValidationRuleResult = Annotated[
@@ -53,8 +56,10 @@ StartValidationRunResult = Annotated[
 
 @strawberry.type(description="A claim adjustment reason code with the plan's own short label.")
 class AdjustmentReason:
-    code: str
-    label: str
+    code: str = strawberry.field(
+        description="The claim adjustment reason code (CARC, the X12 standard list), such as 45."
+    )
+    label: str = strawberry.field(description="The plan's own short wording of the code.")
 
 
 @strawberry.type
@@ -83,15 +88,28 @@ class ValidationQueries:
         )
 
     @strawberry.field(description="One validation run.")
-    async def validation_run(self, info: Info, id: strawberry.ID) -> ValidationRun:
+    async def validation_run(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The run's global id (`ValidationRun.id`)."),
+        ],
+    ) -> ValidationRun:
         return await by_global_id(info, id, expected="ValidationRun")
 
     @strawberry.field(description="A run's findings in file order, optionally one severity.")
     async def validation_results(
         self,
         info: Info,
-        run_id: strawberry.ID,
-        severity: enums.Severity | None = None,  # type: ignore[valid-type]
+        run_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The run's global id (`ValidationRun.id`)."),
+        ],
+        severity: Annotated[
+            enums.Severity | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only findings of this severity; all when null."),
+        ] = None,
         first: int = 50,
         after: str | None = None,
     ) -> Connection[ValidationResult]:
@@ -108,11 +126,33 @@ class ValidationMutations:
     async def update_validation_rule(
         self,
         info: Info,
-        id: strawberry.ID,
-        version: int,
-        enabled: bool | None = None,
-        severity: enums.Severity | None = None,  # type: ignore[valid-type]
-        condition: JSON | None = None,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The rule's global id (`ValidationRule.id`)."),
+        ],
+        version: Annotated[
+            int,
+            strawberry.argument(
+                description="The version you read; when the rule has changed since, nothing "
+                "is written and the answer is RecordChanged."
+            ),
+        ],
+        enabled: Annotated[
+            bool | None,
+            strawberry.argument(description="Run the rule (true) or stop it (false); null: as is."),
+        ] = None,
+        severity: Annotated[
+            enums.Severity | None,  # type: ignore[valid-type]
+            strawberry.argument(description="The severity its findings get; null: as is."),
+        ] = None,
+        condition: Annotated[
+            JSON | None,
+            strawberry.argument(
+                description="Thresholds to change, as a JSON object: only keys the rule has, and "
+                "only those given change. A count is a whole number from 1 to 100000, an amount "
+                'a decimal string with cents ("5000.00"), a switch true or false.'
+            ),
+        ] = None,
     ) -> UpdateValidationRuleResult:
         rule = await by_global_id(info, id, expected="ValidationRule")
         row = rule._row
@@ -158,8 +198,17 @@ class ValidationMutations:
     async def start_validation_run(
         self,
         info: Info,
-        file: Upload,
-        format: enums.ValidationRunFormat,  # type: ignore[valid-type]
+        file: Annotated[
+            Upload,
+            strawberry.argument(
+                description="The billing file, sent as a multipart upload; a file over the "
+                "server's size limit (50 MB unless configured) is refused."
+            ),
+        ],
+        format: Annotated[
+            enums.ValidationRunFormat,  # type: ignore[valid-type]
+            strawberry.argument(description="What the file is: CSV or X12 837P."),
+        ],
     ) -> StartValidationRunResult:
         ctx = info.context
         require(info, "start", res.ValidationRun(id=None, owner_id=ctx.principal.user_id))

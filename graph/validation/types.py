@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
@@ -18,16 +19,38 @@ from graph.rows import build
 from policies.resources import FieldView
 
 
+def _field(column: str, python_type, description: str):
+    return classified(column, BUSINESS, "business", python_type, description=description)
+
+
 @strawberry.type(description="A validation rule: data the plan tunes without a release.")
 class ValidationRule(Node):
-    name = classified("name", BUSINESS, "business", str)
-    category = classified("category", BUSINESS, "business", str)
-    severity = classified("severity", BUSINESS, "business", enums.Severity)
-    description = classified("description", BUSINESS, "business", str)
-    condition = classified("condition", BUSINESS, "business", JSON)
-    enabled = classified("enabled", BUSINESS, "business", bool)
-    version = classified("version", BUSINESS, "business", int)
-    updated_at = classified("updated_at", BUSINESS, "business", datetime)
+    name = _field("name", str, "The rule's fixed name, as its findings cite it (timely_filing).")
+    category = _field(
+        "category",
+        str,
+        "What it checks: format, coding, amounts, dates, eligibility, network or duplicate.",
+    )
+    severity = _field(
+        "severity",
+        enums.Severity,
+        "What its findings weigh: an error refuses a claim, a warning is kept on it, info "
+        "only informs.",
+    )
+    description = _field("description", str, "What the rule checks, in one sentence.")
+    condition = _field(
+        "condition",
+        JSON,
+        'The thresholds, a JSON object such as {"days": 365}; {} for a rule without any.',
+    )
+    enabled = _field("enabled", bool, "Whether the rule runs; a disabled rule finds nothing.")
+    version = _field(
+        "version",
+        int,
+        "1 at first, one more with each change; updateValidationRule takes the version you "
+        "read and refuses it once another change came first.",
+    )
+    updated_at = _field("updated_at", datetime, "When the rule last changed.")
 
     @staticmethod
     def field_view(principal, row, today) -> FieldView:
@@ -40,12 +63,33 @@ class ValidationRule(Node):
     "a name, birth date or member number."
 )
 class ValidationResult(Node):
-    rule = classified("rule_name", BUSINESS, "business", str)
-    severity = classified("severity", BUSINESS, "business", enums.Severity)
-    message = classified("message", BUSINESS, "business", str)
-    row = classified("row_number", BUSINESS, "business", int)
-    claim = classified("claim_ref", BUSINESS, "business", str)
-    field = classified("field", BUSINESS, "business", str)
+    rule = _field(
+        "rule_name",
+        str,
+        "The name of the rule that found it; file_format for a problem reading the file, "
+        "patient_lookup_limit for a claim left unchecked once too many patients were not found.",
+    )
+    severity = _field(
+        "severity", enums.Severity, "How serious the finding is: error, warning or info."
+    )
+    message = _field("message", str, "What is wrong, in words for a biller; never carries PHI.")
+    row = _field(
+        "row_number",
+        int,
+        "The CSV row or 837P segment number it points at; null when it points at no one place.",
+    )
+    claim = _field(
+        "claim_ref",
+        str,
+        "Which claim of the file: 'claim N' for the Nth claim from the top (not the biller's "
+        "own claim id); null for a problem reading the file.",
+    )
+    field = _field(
+        "field",
+        str,
+        "The file column it points at (charge_amount), or for an 837P problem the element "
+        "(CLM02); null when none.",
+    )
 
     @staticmethod
     def field_view(principal, row, today) -> FieldView:
@@ -53,24 +97,53 @@ class ValidationResult(Node):
 
 
 RESULTS = Listing("validation_result", [Order("seq")])
+_SO_FAR = "so far (problems reading the file included)."
 
 
 @strawberry.type(description="A validation run over an uploaded billing file.")
 class ValidationRun(Node):
-    status = classified("status", BUSINESS, "business", enums.ValidationRunStatus)
-    format = classified("format", BUSINESS, "business", enums.ValidationRunFormat)
-    file_name = classified("file_name", BUSINESS, "business", str)
-    file_size = classified("file_size", BUSINESS, "business", int)
-    progress = classified("progress", BUSINESS, "business", int)
-    total_rows = classified("total_rows", BUSINESS, "business", int)
-    processed_rows = classified("processed_rows", BUSINESS, "business", int)
-    error_count = classified("error_count", BUSINESS, "business", int)
-    warning_count = classified("warning_count", BUSINESS, "business", int)
-    info_count = classified("info_count", BUSINESS, "business", int)
-    failure_reason = classified("failure_reason", BUSINESS, "business", str)
-    created_at = classified("created_at", BUSINESS, "business", datetime)
-    started_at = classified("started_at", BUSINESS, "business", datetime)
-    finished_at = classified("finished_at", BUSINESS, "business", datetime)
+    status = _field(
+        "status",
+        enums.ValidationRunStatus,
+        "pending (queued), processing, completed or failed; a run a stopped server left is "
+        "queued again, up to three attempts.",
+    )
+    format = _field(
+        "format",
+        enums.ValidationRunFormat,
+        "The file's format: CSV, one service line per row, or X12 837P.",
+    )
+    file_name = _field(
+        "file_name", str, "The uploaded file's name (its first 200 characters; upload if none)."
+    )
+    file_size = _field("file_size", int, "The uploaded file's size in bytes.")
+    progress = _field(
+        "progress",
+        int,
+        "Percent done, 0 to 100: at most 99 while processing, 100 once completed; a failed "
+        "run keeps what it reached.",
+    )
+    total_rows = _field(
+        "total_rows",
+        int,
+        "Service lines in the file (at least 1); null until a worker has read the file.",
+    )
+    processed_rows = _field(
+        "processed_rows", int, "Service lines checked so far; all of them once completed."
+    )
+    error_count = _field("error_count", int, "Findings of severity error " + _SO_FAR)
+    warning_count = _field("warning_count", int, "Findings of severity warning " + _SO_FAR)
+    info_count = _field("info_count", int, "Findings of severity info " + _SO_FAR)
+    failure_reason = _field(
+        "failure_reason", str, "Why the run failed, in words for the uploader; null otherwise."
+    )
+    created_at = _field("created_at", datetime, "When the file was uploaded.")
+    started_at = _field(
+        "started_at",
+        datetime,
+        "When a worker last began processing it; null while it has not begun.",
+    )
+    finished_at = _field("finished_at", datetime, "When it completed or failed; null until then.")
 
     @staticmethod
     def field_view(principal, row, today) -> FieldView:
@@ -80,7 +153,10 @@ class ValidationRun(Node):
     async def results(
         self,
         info: Info,
-        severity: enums.Severity | None = None,  # type: ignore[valid-type]
+        severity: Annotated[
+            enums.Severity | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only findings of this severity; all when null."),
+        ] = None,
         first: int = 50,
         after: str | None = None,
     ) -> Connection[ValidationResult]:
