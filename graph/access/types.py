@@ -25,11 +25,26 @@ DependentRef = Annotated["Dependent", strawberry.lazy("graph.member.types")]
 
 @strawberry.type(description="Emergency access to one member, open for 60 minutes, reviewed.")
 class BreakGlassGrant(Node):
-    reason = classified("reason", BUSINESS, "business", str)
-    opened_at = classified("opened_at", BUSINESS, "business", datetime)
-    expires_at = classified("expires_at", BUSINESS, "business", datetime)
-    reviewed_at = classified("reviewed_at", BUSINESS, "business", datetime)
-    review_note = classified("review_note", BUSINESS, "business", str)
+    reason = classified(
+        "reason", BUSINESS, "business", str,
+        description="Why the user needed emergency access, in their own words (at least ten "
+        "letters).",
+    )  # fmt: skip
+    opened_at = classified(
+        "opened_at", BUSINESS, "business", datetime, description="When it was opened."
+    )
+    expires_at = classified(
+        "expires_at", BUSINESS, "business", datetime,
+        description="When it stops lifting restrictions: 60 minutes after it was opened.",
+    )  # fmt: skip
+    reviewed_at = classified(
+        "reviewed_at", BUSINESS, "business", datetime,
+        description="When an auditor closed its review; null while it waits in the queue.",
+    )  # fmt: skip
+    review_note = classified(
+        "review_note", BUSINESS, "business", str,
+        description="The auditor's note on closing the review; null until then.",
+    )  # fmt: skip
     active = classified(
         "expires_at",
         BUSINESS,
@@ -58,8 +73,12 @@ class BreakGlassGrant(Node):
 
 @strawberry.type(description="Consent an adult dependent gave the subscriber.")
 class Consent:
-    granted_at: datetime | None
-    revoked: bool
+    granted_at: datetime | None = strawberry.field(
+        description="When the consent on record was given; null once it is revoked."
+    )
+    revoked: bool = strawberry.field(
+        description="True when the dependent has withdrawn consent; false while it is on record."
+    )
 
 
 @strawberry.type(
@@ -67,12 +86,17 @@ class Consent:
     "protect another cell, the figures are withheld (suppressed)."
 )
 class ClaimsSummaryCell:
-    claim_type: str
+    claim_type: str = strawberry.field(
+        description="The claim type: medical, dental, vision, pharmacy or mental_health."
+    )
     claim_count: int | None = strawberry.field(description="Null when suppressed.")
     paid_total: Decimal | None = strawberry.field(
         description="Paid, rounded to the nearest 100 (half up); null when suppressed."
     )
-    suppressed: bool
+    suppressed: bool = strawberry.field(
+        description="Whether the figures are withheld: a count from 1 to 10, or a cell hidden "
+        "so that no withheld count follows from the month's total."
+    )
 
 
 @strawberry.type(
@@ -88,8 +112,12 @@ class ClaimsSummaryMonth:
     paid_total: Decimal | None = strawberry.field(
         description="Paid in the month, rounded to the nearest 100; null when suppressed."
     )
-    suppressed: bool
-    cells: list[ClaimsSummaryCell]
+    suppressed: bool = strawberry.field(
+        description="Whether the month's total figures are withheld."
+    )
+    cells: list[ClaimsSummaryCell] = strawberry.field(
+        description="One cell per claim type, always all of them in the same order, zeros too."
+    )
 
     @classmethod
     def of(cls, summary: MonthSummary) -> ClaimsSummaryMonth:

@@ -34,11 +34,26 @@ async def _tied(info: Info, loader, cls, key: UUID | None) -> Any:
 
 @strawberry.type(description="A user of the API and the records its role is tied to.")
 class User(Node):
-    email = classified("email", BUSINESS, "business", str)
-    display_name = classified("display_name", BUSINESS, "business", str)
-    role = classified("role", BUSINESS, "business", enums.Role)
-    jurisdiction = classified("jurisdiction", BUSINESS, "business", str)
-    mfa_enabled = classified("mfa_enabled", BUSINESS, "business", bool)
+    email = classified(
+        "email", BUSINESS, "business", str,
+        description="The address the user signs in with; one account per address.",
+    )  # fmt: skip
+    display_name = classified(
+        "display_name", BUSINESS, "business", str,
+        description="The name shown for the user in the app; null when none was given.",
+    )  # fmt: skip
+    role = classified(
+        "role", BUSINESS, "business", enums.Role,
+        description="The one role the user acts in; it decides what they may see and do.",
+    )  # fmt: skip
+    jurisdiction = classified(
+        "jurisdiction", BUSINESS, "business", str,
+        description="For a regulator, the two-letter US state its reads are limited to (CA).",
+    )  # fmt: skip
+    mfa_enabled = classified(
+        "mfa_enabled", BUSINESS, "business", bool,
+        description="Whether signing in with a password also takes a one-time code (TOTP).",
+    )  # fmt: skip
     status = classified(
         "status", BUSINESS, "business", enums.UserStatus,
         description="Whether the account may sign in.",
