@@ -30,35 +30,33 @@ from graph.provider.types import Contract, Credential, Provider
 from graph.relay import Connection
 from graph.rows import build
 
-_NARROW = "; every field given must match, and one your role may not read is refused (FORBIDDEN)."
+_LOOKUP = "; NOT_FOUND when there is none or you may not see it (the same answer for both)."
+_NARROW = " that match every field given; a field your role may not read is refused (FORBIDDEN)."
 
-ProviderId = Annotated[
-    strawberry.ID, strawberry.argument(description="The provider's global id (`Provider.id`).")
-]
-CredentialId = Annotated[
-    strawberry.ID, strawberry.argument(description="The credential's global id (`Credential.id`).")
-]
-ContractId = Annotated[
-    strawberry.ID, strawberry.argument(description="The contract's global id (`Contract.id`).")
-]
-EmployerId = Annotated[
-    strawberry.ID, strawberry.argument(description="The employer's global id (`Employer.id`).")
-]
+
+def _id(of: str):
+    return strawberry.argument(description=f"The {of}'s global id, as its `id` field gives it.")
+
+
+ProviderId = Annotated[strawberry.ID, _id("provider")]
+CredentialId = Annotated[strawberry.ID, _id("credential")]
+ContractId = Annotated[strawberry.ID, _id("contract")]
+EmployerId = Annotated[strawberry.ID, _id("employer")]
 ProviderFilterArg = Annotated[
     ProviderFilter | None,
-    strawberry.argument(description="Only providers that match" + _NARROW),
+    strawberry.argument(description="Only the providers" + _NARROW),
 ]
 CredentialFilterArg = Annotated[
     CredentialFilter | None,
-    strawberry.argument(description="Only credentials that match" + _NARROW),
+    strawberry.argument(description="Only the credentials" + _NARROW),
 ]
 ContractFilterArg = Annotated[
     ContractFilter | None,
-    strawberry.argument(description="Only contracts that match" + _NARROW),
+    strawberry.argument(description="Only the contracts" + _NARROW),
 ]
 EmployerFilterArg = Annotated[
     EmployerFilter | None,
-    strawberry.argument(description="Only employers that match" + _NARROW),
+    strawberry.argument(description="Only the employers" + _NARROW),
 ]
 
 
@@ -66,8 +64,7 @@ EmployerFilterArg = Annotated[
 class OrganisationQueries:
     # --- providers, credentials, contracts ---
     @strawberry.field(
-        description="One provider (a practitioner, group or facility) by global id. NOT_FOUND "
-        "when there is none or you may not see it; the two answers are the same."
+        description="One provider (a practitioner, group or facility) by global id" + _LOOKUP
     )
     async def provider(self, info: Info, id: ProviderId) -> Provider:
         return await by_global_id(info, id, expected="Provider")
@@ -90,7 +87,7 @@ class OrganisationQueries:
 
     @strawberry.field(
         description="One provider credential (licence, board certification, DEA registration, "
-        "...) by global id; NOT_FOUND when there is none or you may not see it."
+        "...) by global id" + _LOOKUP
     )
     async def credential(self, info: Info, id: CredentialId) -> Credential:
         return await by_global_id(info, id, expected="Credential")
@@ -111,10 +108,7 @@ class OrganisationQueries:
             info.context, lambda r: build(Credential, r), first=first, after=after, extra=extra
         )
 
-    @strawberry.field(
-        description="One network contract with a provider by global id; NOT_FOUND when there "
-        "is none or you may not see it."
-    )
+    @strawberry.field(description="One network contract with a provider by global id" + _LOOKUP)
     async def contract(self, info: Info, id: ContractId) -> Contract:
         return await by_global_id(info, id, expected="Contract")
 
@@ -135,10 +129,7 @@ class OrganisationQueries:
         )
 
     # --- employers ---
-    @strawberry.field(
-        description="One employer group by global id; NOT_FOUND when there is none or you may "
-        "not see it."
-    )
+    @strawberry.field(description="One employer group by global id" + _LOOKUP)
     async def employer(self, info: Info, id: EmployerId) -> Employer:
         return await by_global_id(info, id, expected="Employer")
 

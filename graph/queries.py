@@ -57,7 +57,7 @@ from graph.rows import build
 from graph.user.types import User
 from graph.validation.api import ValidationMutations, ValidationQueries
 
-_NARROW = "; every field given must match, and one your role may not read is refused (FORBIDDEN)."
+_NARROW = " that match every field given; a field your role may not read is refused (FORBIDDEN)."
 _ORDER = "Ordering by a field your role may not read is refused (FORBIDDEN)."
 _FIXED = "(a fixed order for roles that may not read {})"
 _LOOKUP = "; NOT_FOUND when there is none or you may not see it (the same answer for both)."
@@ -74,7 +74,7 @@ ClaimId = Annotated[strawberry.ID, _id("claim")]
 AppealId = Annotated[strawberry.ID, _id("appeal")]
 PaymentId = Annotated[strawberry.ID, _id("payment")]
 MemberFilterArg = Annotated[
-    MemberFilter | None, strawberry.argument(description="Only members that match" + _NARROW)
+    MemberFilter | None, strawberry.argument(description="Only the members" + _NARROW)
 ]
 MemberOrderArg = Annotated[
     MemberOrder | None,
@@ -82,13 +82,13 @@ MemberOrderArg = Annotated[
 ]
 DependentFilterArg = Annotated[
     DependentFilter | None,
-    strawberry.argument(description="Only dependents that match" + _NARROW),
+    strawberry.argument(description="Only the dependents" + _NARROW),
 ]
 PolicyFilterArg = Annotated[
-    PolicyFilter | None, strawberry.argument(description="Only policies that match" + _NARROW)
+    PolicyFilter | None, strawberry.argument(description="Only the policies" + _NARROW)
 ]
 ClaimFilterArg = Annotated[
-    ClaimFilter | None, strawberry.argument(description="Only claims that match" + _NARROW)
+    ClaimFilter | None, strawberry.argument(description="Only the claims" + _NARROW)
 ]
 ClaimOrderArg = Annotated[
     ClaimOrder | None,
@@ -97,10 +97,10 @@ ClaimOrderArg = Annotated[
     ),
 ]
 AppealFilterArg = Annotated[
-    AppealFilter | None, strawberry.argument(description="Only appeals that match" + _NARROW)
+    AppealFilter | None, strawberry.argument(description="Only the appeals" + _NARROW)
 ]
 PaymentFilterArg = Annotated[
-    PaymentFilter | None, strawberry.argument(description="Only payments that match" + _NARROW)
+    PaymentFilter | None, strawberry.argument(description="Only the payments" + _NARROW)
 ]
 
 
