@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
 import strawberry
 
@@ -44,13 +45,20 @@ async def _access_changed(db, *, member_id, dependent_id) -> None:
     })  # fmt: skip
 
 
+_DEPENDENT = strawberry.argument(
+    description="The adult dependent (global id); left out, the signed-in dependent themself."
+)
+
+
 @strawberry.type
 class AccessMutations:
     @strawberry.mutation(
         description="An adult dependent lets the subscriber see their claims and medical "
         "fields (sensitive claims stay private). Takes effect on the next request."
     )
-    async def grant_consent(self, info: Info, dependent_id: strawberry.ID | None = None) -> Consent:
+    async def grant_consent(
+        self, info: Info, dependent_id: Annotated[strawberry.ID | None, _DEPENDENT] = None
+    ) -> Consent:
         dependent = await _dependent(info, dependent_id)
         row = dependent._row
         require(info, "grant_consent", res.Dependent(**row))
@@ -74,7 +82,7 @@ class AccessMutations:
         description="Withdraw consent; effective on the subscriber's next request."
     )
     async def revoke_consent(
-        self, info: Info, dependent_id: strawberry.ID | None = None
+        self, info: Info, dependent_id: Annotated[strawberry.ID | None, _DEPENDENT] = None
     ) -> Consent:
         dependent = await _dependent(info, dependent_id)
         require(info, "revoke_consent", res.Dependent(**dependent._row))
@@ -97,7 +105,21 @@ class AccessMutations:
         "written reason; flagged in the audit trail and queued for the auditor's review."
     )
     async def open_break_glass(
-        self, info: Info, member_id: strawberry.ID, reason: str
+        self,
+        info: Info,
+        member_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The member (global id) whose records the emergency needs."
+            ),
+        ],
+        reason: Annotated[
+            str,
+            strawberry.argument(
+                description="Why, in words the auditor can review (at least 10 letters); kept on "
+                "the grant, not copied into the audit trail."
+            ),
+        ],
     ) -> BreakGlassGrant:
         member = await by_global_id(info, member_id, expected="Member")
         require(info, "open_break_glass", res.Member(**member._row))
@@ -134,7 +156,19 @@ class AccessMutations:
         description="Reveal a whole SSN (admins): a written reason is required and the "
         "reveal is audited before the value is returned."
     )
-    async def reveal_ssn(self, info: Info, person_id: strawberry.ID, reason: str) -> str | None:
+    async def reveal_ssn(
+        self,
+        info: Info,
+        person_id: Annotated[
+            strawberry.ID, strawberry.argument(description="A Member's or a Dependent's global id.")
+        ],
+        reason: Annotated[
+            str,
+            strawberry.argument(
+                description="Why the whole number is needed; written to the audit trail."
+            ),
+        ],
+    ) -> str | None:
         type_name, _ = from_global_id(person_id, field="personId")
         if type_name not in ("Member", "Dependent"):
             raise BadUserInput(
@@ -164,7 +198,18 @@ class AccessMutations:
 
     @strawberry.mutation(description="The auditor closes the review of a break-glass opening.")
     async def close_break_glass_review(
-        self, info: Info, id: strawberry.ID, note: str
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The break-glass grant (global id) under review."),
+        ],
+        note: Annotated[
+            str,
+            strawberry.argument(
+                description="The auditor's finding: whether the emergency access was justified."
+            ),
+        ],
     ) -> BreakGlassGrant:
         _, grant_id = from_global_id(id, expected="BreakGlassGrant")
         row = await info.context.loader(ld.BreakGlassGrantByIdLoader).load(grant_id)

@@ -30,7 +30,17 @@ class AccessQueries:
         description="Break-glass openings, oldest first; open reviews only by default."
     )
     async def break_glass_reviews(
-        self, info: Info, first: int = 20, after: str | None = None, open: bool = True
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        open: Annotated[
+            bool,
+            strawberry.argument(
+                description="True: only openings the auditor has not reviewed yet; false: only "
+                "reviewed ones."
+            ),
+        ] = True,
     ) -> Connection[BreakGlassGrant]:
         extra = Compare("reviewed_at", "is_null" if open else "not_null")
         return await REVIEWS.top_level(
@@ -52,7 +62,12 @@ class AccessQueries:
     async def claims_summary(
         self,
         info: Info,
-        employer_id: strawberry.ID,
+        employer_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The employer (global id); its own portal users and plan staff only."
+            ),
+        ],
         from_month: Annotated[
             str | None,
             strawberry.argument(description="The first month, YYYY-MM (default: 11 before)."),
