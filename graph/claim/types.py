@@ -1,73 +1,263 @@
-"""Claims and what hangs off them: lines, timeline events, appeals, payments."""
+"""Claims and what hangs off them. The claim is here; its lines and timeline are in
+graph/claim/lines.py, its appeals and payments in graph/claim/outcomes.py (imported here
+too, so `graph.claim.types` still names them all)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
 
-from domain.enums import OPEN_APPEAL_STATUSES
 from graph import enums
 from graph import loaders as ld
+from graph.claim.lines import ClaimEvent, ClaimLine
+from graph.claim.outcomes import Appeal, Payment
+from graph.claim.refs import DependentRef, MemberRef, PolicyRef, ProviderRef, one
 from graph.context import Info
-from graph.fields import BUSINESS, PHI, Classified, classified
+from graph.fields import BUSINESS, PHI, classified
 from graph.relay import Node
-from graph.rows import build, build_optional, relation
+from graph.rows import build, relation
 from policies.resources import FieldView
 
-if TYPE_CHECKING:
-    from graph.member.types import Dependent, Member
-    from graph.policy.types import Policy
-    from graph.provider.types import Provider
-
-MemberRef = Annotated["Member", strawberry.lazy("graph.member.types")]
-DependentRef = Annotated["Dependent", strawberry.lazy("graph.member.types")]
-PolicyRef = Annotated["Policy", strawberry.lazy("graph.policy.types")]
-ProviderRef = Annotated["Provider", strawberry.lazy("graph.provider.types")]
+__all__ = ["Appeal", "Claim", "ClaimEvent", "ClaimLine", "Payment"]
 
 
-async def _one(info: Info, loader, cls, key) -> Any:
-    if key is None:
-        return None
-    return build_optional(cls, await info.context.loader(loader).load(key))
+def _money(column: str, description: str):
+    return classified(column, BUSINESS, "business", Decimal, description=description)
 
 
-@strawberry.type(description="A claim for care a provider gave a member or dependent.")
+def _flag(column: str, description: str):
+    return classified(column, BUSINESS, "business", bool, description=description)
+
+
+@strawberry.type(
+    description="A claim for care a provider gave a member or dependent: what was billed, "
+    "how the plan decided and what it paid. Amounts are US dollars. Regulators see it "
+    "de-identified: its number, dates and free text are null."
+)
 class Claim(Node):
-    claim_number = classified("claim_number", BUSINESS, "record_number", str)
-    status = classified("status", BUSINESS, "business", enums.ClaimStatus)
-    priority = classified("priority", BUSINESS, "business", enums.Priority)
-    claim_type = classified("claim_type", BUSINESS, "business", enums.ClaimType)
-    service_type = classified("service_type", PHI, "clinical", str)
-    place_of_service = classified("place_of_service", PHI, "clinical", str)
-    diagnosis_codes = classified("diagnosis_codes", PHI, "clinical", list[str])
-    procedure_codes = classified("procedure_codes", PHI, "clinical", list[str])
-    service_date = classified("service_date", BUSINESS, "record_date", date)
-    submission_date = classified("submission_date", BUSINESS, "record_date", datetime)
-    received_date = classified("received_date", BUSINESS, "record_date", datetime)
-    processed_date = classified("processed_date", BUSINESS, "record_date", datetime)
-    billed_amount = classified("billed_amount", BUSINESS, "business", Decimal)
-    allowed_amount = classified("allowed_amount", BUSINESS, "business", Decimal)
-    deductible_applied = classified("deductible_applied", BUSINESS, "business", Decimal)
-    coinsurance_amount = classified("coinsurance_amount", BUSINESS, "business", Decimal)
-    copay_amount = classified("copay_amount", BUSINESS, "business", Decimal)
-    paid_amount = classified("paid_amount", BUSINESS, "business", Decimal)
-    member_responsibility = classified("member_responsibility", BUSINESS, "business", Decimal)
-    denial_code = classified("denial_code", BUSINESS, "business", str)
-    denial_reason = classified("denial_reason", BUSINESS, "narrative", str)
-    notes = classified("notes", PHI, "narrative", str)
-    triage_confidence = classified("triage_confidence", BUSINESS, "business", Decimal)
-    triage_reasons = classified("triage_reasons", BUSINESS, "business", JSON)
-    is_sensitive = classified("is_sensitive", BUSINESS, "business", bool)
-    requires_manual_review = classified("requires_manual_review", BUSINESS, "business", bool)
-    is_duplicate = classified("is_duplicate", BUSINESS, "business", bool)
-    validation_warnings = classified("validation_warnings", BUSINESS, "business", JSON)
-    version = classified("version", BUSINESS, "business", int)
-    created_at = classified("created_at", BUSINESS, "record_date", datetime)
-    updated_at = classified("updated_at", BUSINESS, "record_date", datetime)
+    claim_number = classified(
+        "claim_number",
+        BUSINESS,
+        "record_number",
+        str,
+        description="The plan's claim number, CLM-YYYYMMDD-NNNNNN (the day it was filed and "
+        "a sequence), quoted by members, providers and plan staff.",
+    )
+    status = classified(
+        "status",
+        BUSINESS,
+        "business",
+        enums.ClaimStatus,
+        description="Where the claim is: SUBMITTED, UNDER_REVIEW, then APPROVED, "
+        "PARTIALLY_APPROVED or DENIED; then PAID (from either approval) or APPEALED (from a "
+        "denial or partial approval).",
+    )
+    priority = classified(
+        "priority",
+        BUSINESS,
+        "business",
+        enums.Priority,
+        description="Its place in the payer queue, set by triage on submission: URGENT "
+        "(emergency room or emergency visit), HIGH (billed 2,500.00 or more), LOW "
+        "(preventive care or a routine check-up), otherwise NORMAL.",
+    )
+    claim_type = classified(
+        "claim_type",
+        BUSINESS,
+        "business",
+        enums.ClaimType,
+        description="The kind of care billed, as the submitter chose it (MEDICAL unless "
+        "told); MENTAL_HEALTH marks the claim sensitive.",
+    )
+    service_type = classified(
+        "service_type",
+        PHI,
+        "clinical",
+        str,
+        description="A short label for the service (e.g. Office visit, Dental cleaning) "
+        "carried over from the source system; null on claims filed with submitClaim.",
+    )
+    place_of_service = classified(
+        "place_of_service",
+        PHI,
+        "clinical",
+        str,
+        description="Where the care was given: a two-digit CMS place-of-service code (e.g. 11 "
+        "office, 23 hospital emergency room, 02 telehealth).",
+    )
+    diagnosis_codes = classified(
+        "diagnosis_codes",
+        PHI,
+        "clinical",
+        list[str],
+        description="ICD-10-CM diagnosis codes, most relevant first, upper case with the dot "
+        "(J06.9); each line's diagnosisPointers count into this list from 1.",
+    )
+    procedure_codes = classified(
+        "procedure_codes",
+        PHI,
+        "clinical",
+        list[str],
+        description="The distinct CPT/HCPCS codes of the claim's lines, sorted; the lines "
+        "hold each with its units and charge.",
+    )
+    service_date = classified(
+        "service_date",
+        BUSINESS,
+        "record_date",
+        date,
+        description="The day the care was given, as billed; eligibility, coverage, contract "
+        "pricing and timely filing are judged on it. A line may carry its own day.",
+    )
+    submission_date = classified(
+        "submission_date",
+        BUSINESS,
+        "record_date",
+        datetime,
+        description="When the claim was filed with the plan.",
+    )
+    received_date = classified(
+        "received_date",
+        BUSINESS,
+        "record_date",
+        datetime,
+        description="When the plan received the claim: for claims filed with submitClaim, "
+        "the moment of filing; null when the source system did not record it.",
+    )
+    processed_date = classified(
+        "processed_date",
+        BUSINESS,
+        "record_date",
+        datetime,
+        description="When an adjudicator last decided the claim (approved, partially approved "
+        "or denied); null while it is open.",
+    )
+    billed_amount = _money(
+        "billed_amount",
+        "What the provider charged: the sum of the lines' charges, above zero.",
+    )
+    allowed_amount = _money(
+        "allowed_amount",
+        "What the plan allows for the care, never more than billed: the contract's fee "
+        "schedule in network, the plan's percentage of billed out of network. Set on "
+        "adjudication (0 on a denial); null while open.",
+    )
+    deductible_applied = _money(
+        "deductible_applied",
+        "The part of the allowed amount the member pays toward the plan-year deductible; 0 "
+        "until approved, and for preventive care in network.",
+    )
+    coinsurance_amount = _money(
+        "coinsurance_amount",
+        "The member's percentage share of what is allowed after the deductible; 0 when a "
+        "copay applies instead, and until approved.",
+    )
+    copay_amount = _money(
+        "copay_amount",
+        "The policy's flat copay for this kind of visit (emergency room, urgent care, primary "
+        "care or specialist office visit); 0 when none applies, and until approved.",
+    )
+    paid_amount = _money(
+        "paid_amount",
+        "What the plan pays the provider: allowed minus the member's responsibility. Set on "
+        "adjudication (0 on a denial); null while open. recordPayment pays this amount.",
+    )
+    member_responsibility = _money(
+        "member_responsibility",
+        "What the member owes the provider: deductible plus copay plus coinsurance, capped by "
+        "the out-of-pocket maximum left this plan year. Null while open.",
+    )
+    denial_code = classified(
+        "denial_code",
+        BUSINESS,
+        "business",
+        str,
+        description="The claim adjustment reason code given with a denial (e.g. 50: not "
+        "medically necessary; listed by adjustmentReasons); null unless the claim was denied.",
+    )
+    denial_reason = classified(
+        "denial_reason",
+        BUSINESS,
+        "narrative",
+        str,
+        description="The adjudicator's explanation of a denial, written for the member to "
+        "read; null unless the claim was denied.",
+    )
+    notes = classified(
+        "notes",
+        PHI,
+        "narrative",
+        str,
+        description="Free-text notes: the submitter's, replaced by the adjudicator's when a "
+        "decision comes with notes. May mention the patient's care.",
+    )
+    triage_confidence = classified(
+        "triage_confidence",
+        BUSINESS,
+        "business",
+        Decimal,
+        description="How sure triage is of the priority, from 0 to 1 with three decimals; 0 "
+        "when triage failed and the claim went in as NORMAL.",
+    )
+    triage_reasons = classified(
+        "triage_reasons",
+        BUSINESS,
+        "business",
+        JSON,
+        description="Why triage chose the priority: a JSON list of short phrases, e.g. "
+        '["emergency room place of service"].',
+    )
+    is_sensitive = _flag(
+        "is_sensitive",
+        "Sensitive care: mental health, substance use or reproductive health, set from the "
+        "diagnosis codes or a MENTAL_HEALTH claim type. Only the patient, the submitting "
+        "provider, adjudicators and admins see such a claim.",
+    )
+    requires_manual_review = _flag(
+        "requires_manual_review",
+        "Billed above the plan's review threshold (the amount_review_threshold rule, "
+        "10,000.00 unless the plan changed it): an adjudicator checks it by hand.",
+    )
+    is_duplicate = _flag(
+        "is_duplicate",
+        "The duplicate_claim rule matched a claim already on file (same patient, provider, "
+        "service date and procedures) and the claim was kept, because the plan set that "
+        "rule to warn rather than refuse.",
+    )
+    validation_warnings = classified(
+        "validation_warnings",
+        BUSINESS,
+        "business",
+        JSON,
+        description="What validation found on submission without refusing the claim: a JSON "
+        "list of {rule, severity, message, field}; null when it found nothing.",
+    )
+    version = classified(
+        "version",
+        BUSINESS,
+        "business",
+        int,
+        description="Goes up by one with every change. Pass it to assignClaim, "
+        "adjudicateClaim and recordPayment: a claim changed since answers RecordChanged.",
+    )
+    created_at = classified(
+        "created_at",
+        BUSINESS,
+        "record_date",
+        datetime,
+        description="When the claim's record was created; the payer queue serves the oldest "
+        "first within a priority.",
+    )
+    updated_at = classified(
+        "updated_at",
+        BUSINESS,
+        "record_date",
+        datetime,
+        description="When the claim last changed.",
+    )
 
     @staticmethod
     def field_view(principal, row, today) -> FieldView:
@@ -78,28 +268,34 @@ class Claim(Node):
     async def member(self, info: Info) -> MemberRef | None:
         from graph.member.types import Member
 
-        return await _one(info, ld.MemberByIdLoader, Member, self._row["member_id"])
+        return await one(info, ld.MemberByIdLoader, Member, self._row["member_id"])
 
     @strawberry.field(description="The patient, when it is a dependent rather than the member.")
     @relation(ld.DependentByIdLoader, "dependent_id")
     async def dependent(self, info: Info) -> DependentRef | None:
         from graph.member.types import Dependent
 
-        return await _one(info, ld.DependentByIdLoader, Dependent, self._row["dependent_id"])
+        return await one(info, ld.DependentByIdLoader, Dependent, self._row["dependent_id"])
 
-    @strawberry.field
+    @strawberry.field(
+        description="The billing provider: the practitioner, group or facility the claim was "
+        "filed under."
+    )
     @relation(ld.ProviderByIdLoader, "provider_id")
     async def provider(self, info: Info) -> ProviderRef | None:
         from graph.provider.types import Provider
 
-        return await _one(info, ld.ProviderByIdLoader, Provider, self._row["provider_id"])
+        return await one(info, ld.ProviderByIdLoader, Provider, self._row["provider_id"])
 
-    @strawberry.field
+    @strawberry.field(
+        description="The policy that covered the patient on the service date, found on "
+        "submission; null when you may not see it (a provider gets no policy)."
+    )
     @relation(ld.PolicyByIdLoader, "policy_id")
     async def policy(self, info: Info) -> PolicyRef | None:
         from graph.policy.types import Policy
 
-        return await _one(info, ld.PolicyByIdLoader, Policy, self._row["policy_id"])
+        return await one(info, ld.PolicyByIdLoader, Policy, self._row["policy_id"])
 
     @strawberry.field(description="One line per procedure, in order.")
     @relation(ld.ClaimLinesByClaimIdLoader, many=True)
@@ -113,122 +309,17 @@ class Claim(Node):
         rows = await info.context.loader(ld.ClaimEventsByClaimIdLoader).load(self.db_id)
         return [build(ClaimEvent, r) for r in rows]
 
-    @strawberry.field
+    @strawberry.field(
+        description="The appeals of this claim that you may see, oldest first; at most one "
+        "is open at a time."
+    )
     @relation(ld.AppealsByClaimIdLoader, many=True)
     async def appeals(self, info: Info) -> list[Appeal]:
         rows = await info.context.loader(ld.AppealsByClaimIdLoader).load(self.db_id)
         return [build(Appeal, r) for r in rows]
 
-    @strawberry.field
+    @strawberry.field(description="The payments made on this claim that you may see, oldest first.")
     @relation(ld.PaymentsByClaimIdLoader, many=True)
     async def payments(self, info: Info) -> list[Payment]:
         rows = await info.context.loader(ld.PaymentsByClaimIdLoader).load(self.db_id)
         return [build(Payment, r) for r in rows]
-
-
-@strawberry.type(description="One procedure on a claim.")
-class ClaimLine(Classified):
-    db_id: strawberry.Private[Any]
-    _row: strawberry.Private[Any]
-    _decisions: strawberry.Private[Any] = None
-
-    line_number = classified("line_number", BUSINESS, "business", int)
-    procedure_code = classified("procedure_code", PHI, "clinical", str)
-    modifiers = classified("modifiers", PHI, "clinical", list[str])
-    units = classified("units", BUSINESS, "business", int)
-    charge_amount = classified("charge_amount", BUSINESS, "business", Decimal)
-    allowed_amount = classified("allowed_amount", BUSINESS, "business", Decimal)
-    paid_amount = classified("paid_amount", BUSINESS, "business", Decimal)
-    diagnosis_pointers = classified("diagnosis_pointers", PHI, "clinical", list[int])
-    service_date = classified("service_date", BUSINESS, "record_date", date)
-
-    @staticmethod
-    def field_view(principal, row, today) -> FieldView:
-        return FieldView(type="ClaimLine")
-
-    def audit_key(self):
-        return "ClaimLine", self._row["id"], None, None
-
-
-@strawberry.type(description="One step of a claim's timeline.")
-class ClaimEvent(Classified):
-    db_id: strawberry.Private[Any]
-    _row: strawberry.Private[Any]
-    _decisions: strawberry.Private[Any] = None
-
-    action = classified("action", BUSINESS, "business", str)
-    old_status = classified("old_status", BUSINESS, "business", str)
-    new_status = classified("new_status", BUSINESS, "business", str)
-    details = classified("details", BUSINESS, "narrative", JSON)
-    created_at = classified("created_at", BUSINESS, "record_date", datetime)
-
-    @staticmethod
-    def field_view(principal, row, today) -> FieldView:
-        return FieldView(type="ClaimEvent")
-
-
-@strawberry.type(description="A member's or provider's request to reconsider a claim decision.")
-class Appeal(Node):
-    appeal_number = classified("appeal_number", BUSINESS, "record_number", str)
-    appeal_reason = classified("appeal_reason", PHI, "narrative", str)
-    additional_information = classified("additional_information", PHI, "narrative", str)
-    requested_amount = classified("requested_amount", BUSINESS, "business", Decimal)
-    status = classified("status", BUSINESS, "business", enums.AppealStatus)
-    urgency = classified("urgency", BUSINESS, "business", enums.AppealUrgency)
-    submission_date = classified("submission_date", BUSINESS, "record_date", datetime)
-    due_at = classified("due_at", BUSINESS, "record_date", datetime)
-    decision_date = classified("decision_date", BUSINESS, "record_date", datetime)
-    decision_reason = classified("decision_reason", PHI, "narrative", str)
-    # derived from the due date, so read through the same rule: whoever may not read the date
-    # may not learn it from the flag either (it dates the filing to the day)
-    overdue = classified(
-        "due_at",
-        BUSINESS,
-        "record_date",
-        bool,
-        description="Still open after its due date (29 CFR 2560.503-1(i)).",
-        render=lambda due, row: (
-            row["status"] in OPEN_APPEAL_STATUSES and datetime.now(due.tzinfo) > due
-        ),
-    )
-
-    @staticmethod
-    def field_view(principal, row, today) -> FieldView:
-        return FieldView(type="Appeal")
-
-    @strawberry.field
-    @relation(ld.ClaimByIdLoader, "claim_id")
-    async def claim(self, info: Info) -> Claim | None:
-        return await _one(info, ld.ClaimByIdLoader, Claim, self._row["claim_id"])
-
-
-@strawberry.type(description="Money moved for a claim or a premium.")
-class Payment(Node):
-    payment_number = classified("payment_number", BUSINESS, "record_number", str)
-    payer_type = classified("payer_type", BUSINESS, "business", enums.PayerType)
-    payee_type = classified("payee_type", BUSINESS, "business", enums.PayeeType)
-    payment_type = classified("payment_type", BUSINESS, "business", enums.PaymentType)
-    amount = classified("amount", BUSINESS, "business", Decimal)
-    payment_method = classified("payment_method", BUSINESS, "business", enums.PaymentMethod)
-    confirmation_number = classified("confirmation_number", BUSINESS, "record_number", str)
-    status = classified("status", BUSINESS, "business", enums.PaymentStatus)
-    failure_reason = classified("failure_reason", BUSINESS, "narrative", str)
-    payment_date = classified("payment_date", BUSINESS, "record_date", datetime)
-    processed_date = classified("processed_date", BUSINESS, "record_date", datetime)
-    description = classified("description", BUSINESS, "narrative", str)
-
-    @staticmethod
-    def field_view(principal, row, today) -> FieldView:
-        return FieldView(type="Payment")
-
-    @strawberry.field
-    @relation(ld.ClaimByIdLoader, "claim_id")
-    async def claim(self, info: Info) -> Claim | None:
-        return await _one(info, ld.ClaimByIdLoader, Claim, self._row["claim_id"])
-
-    @strawberry.field
-    @relation(ld.PolicyByIdLoader, "policy_id")
-    async def policy(self, info: Info) -> PolicyRef | None:
-        from graph.policy.types import Policy
-
-        return await _one(info, ld.PolicyByIdLoader, Policy, self._row["policy_id"])
