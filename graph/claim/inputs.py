@@ -16,37 +16,98 @@ from graph.relay import from_global_id
 from graph.search import reads
 
 
-@strawberry.input(description="Narrow a claim list; every given field must match.")
+@strawberry.input(
+    description="Narrow a claim list; every given field must match, within what you may see. "
+    "Narrowing by a field you may not read is refused (FORBIDDEN); a range given backwards "
+    "is BAD_USER_INPUT."
+)
 class ClaimFilter:
-    status: list[enums.ClaimStatus] | None = reads("Claim", "business")
-    claim_type: list[enums.ClaimType] | None = reads("Claim", "business")
-    priority: list[enums.Priority] | None = reads("Claim", "business")
-    member_id: strawberry.ID | None = reads("Member", "identity")
-    dependent_id: strawberry.ID | None = reads("Dependent", "identity")
-    provider_id: strawberry.ID | None = reads("Provider", "identity")
-    employer_id: strawberry.ID | None = reads("Employer", "identity")
-    policy_id: strawberry.ID | None = reads("Policy", "identity")
-    service_date_from: date | None = reads("Claim", "record_date")
-    service_date_to: date | None = reads("Claim", "record_date")
-    submitted_from: datetime | None = reads("Claim", "record_date")
-    submitted_to: datetime | None = reads("Claim", "record_date")
-    min_billed_amount: Decimal | None = reads("Claim", "business")
-    max_billed_amount: Decimal | None = reads("Claim", "business")
-    claim_number: str | None = reads("Claim", "record_number")
+    status: list[enums.ClaimStatus] | None = reads(
+        "Claim", "business", description="Claims in any of these statuses."
+    )
+    claim_type: list[enums.ClaimType] | None = reads(
+        "Claim", "business", description="Claims for any of these kinds of care."
+    )
+    priority: list[enums.Priority] | None = reads(
+        "Claim", "business", description="Claims at any of these payer-queue priorities."
+    )
+    member_id: strawberry.ID | None = reads(
+        "Member",
+        "identity",
+        description="Claims under this member's coverage (a Member id): the member's own and "
+        "their dependents'.",
+    )
+    dependent_id: strawberry.ID | None = reads(
+        "Dependent", "identity", description="Claims for this dependent's care (a Dependent id)."
+    )
+    provider_id: strawberry.ID | None = reads(
+        "Provider",
+        "identity",
+        description="Claims billed under this provider (a Provider id); a group's practitioners "
+        "bill under their own ids.",
+    )
+    employer_id: strawberry.ID | None = reads(
+        "Employer",
+        "identity",
+        description="Claims of this employer's employees and their dependents (an Employer id).",
+    )
+    policy_id: strawberry.ID | None = reads(
+        "Policy", "identity", description="Claims under this policy (a Policy id)."
+    )
+    service_date_from: date | None = reads(
+        "Claim", "record_date", description="Claims whose service date is on or after this day."
+    )
+    service_date_to: date | None = reads(
+        "Claim", "record_date", description="Claims whose service date is on or before this day."
+    )
+    submitted_from: datetime | None = reads(
+        "Claim", "record_date", description="Claims filed at or after this moment."
+    )
+    submitted_to: datetime | None = reads(
+        "Claim", "record_date", description="Claims filed at or before this moment."
+    )
+    min_billed_amount: Decimal | None = reads(
+        "Claim", "business", description="Claims billed at least this much, in US dollars."
+    )
+    max_billed_amount: Decimal | None = reads(
+        "Claim", "business", description="Claims billed at most this much, in US dollars."
+    )
+    claim_number: str | None = reads(
+        "Claim",
+        "record_number",
+        description="The claim with exactly this number (CLM-YYYYMMDD-NNNNNN).",
+    )
 
 
-@strawberry.enum
+@strawberry.enum(
+    description="What a claim list can be sorted by. Sorting by a field you may not read is "
+    "refused (FORBIDDEN)."
+)
 class ClaimOrderField(Enum):
-    SUBMITTED_AT = "submission_date"
-    SERVICE_DATE = "service_date"
-    BILLED_AMOUNT = "billed_amount"
-    CLAIM_NUMBER = "claim_number"
+    SUBMITTED_AT = strawberry.enum_value(
+        "submission_date", description="When the claim was filed (submissionDate)."
+    )
+    SERVICE_DATE = strawberry.enum_value(
+        "service_date", description="The day the care was given (serviceDate)."
+    )
+    BILLED_AMOUNT = strawberry.enum_value(
+        "billed_amount", description="What the provider charged (billedAmount)."
+    )
+    CLAIM_NUMBER = strawberry.enum_value(
+        "claim_number", description="The claim number: by filing day, then by sequence."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="How to sort a claim list: by default, the latest filed first.")
 class ClaimOrder:
-    field: ClaimOrderField = ClaimOrderField.SUBMITTED_AT
-    direction: OrderDirection = OrderDirection.DESC
+    field: ClaimOrderField = strawberry.field(
+        default=ClaimOrderField.SUBMITTED_AT,
+        description="What to sort by (SUBMITTED_AT unless told).",
+    )
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.DESC,
+        description="ASC for earliest or smallest first, DESC (the default) for the reverse.",
+    )
 
 
 def in_values(column: str, values) -> RowFilter | None:
