@@ -4,7 +4,6 @@ writes rows, timeline, audit and outbox in one transaction. Expected failures ar
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -15,13 +14,21 @@ from domain import adjudication, lifecycle
 from domain.costshare import Accumulators, Line
 from domain.errors import DomainError, IllegalTransition
 from domain.triage import is_preventive
+from graph.claim.payloads import (
+    AdjudicateClaimInput,
+    AdjudicateClaimResult,
+    AssignClaimResult,
+    ClaimAdjudicated,
+    ClaimAssigned,
+    PaymentMethodInput,
+    PaymentRecorded,
+    RecordPaymentResult,
+)
 from graph.claim.types import Claim
 from graph.context import Info
 from graph.guard import require
 from graph.lookup import by_global_id
 from graph.results import (
-    IllegalStatusChange,
-    InvalidInput,
     RecordChanged,
     changed,
     illegal,
@@ -31,62 +38,9 @@ from graph.results import (
 from graph.rows import build
 from policies import resources as res
 
-
-@strawberry.enum(description="An adjudicator's decision on a claim.")
-class AdjudicationDecision(Enum):
-    APPROVE = "approve"
-    PARTIALLY_APPROVE = "partially_approve"
-    DENY = "deny"
-
-
-@strawberry.input
-class AdjudicateClaimInput:
-    claim_id: strawberry.ID
-    version: int = strawberry.field(
-        description="The claim version you decided on (from Claim.version)."
-    )
-    decision: AdjudicationDecision
-    covered_lines: list[int] | None = strawberry.field(
-        default=None, description="For a partial approval: the line numbers that are covered."
-    )
-    denial_code: str | None = strawberry.field(
-        default=None, description="For a denial: a claim adjustment reason code (e.g. 50)."
-    )
-    denial_reason: str | None = None
-    notes: str | None = None
-
-
-@strawberry.type(description="The claim after the decision, with its cost sharing.")
-class ClaimAdjudicated:
-    claim: Claim
-    event_sequence: int = strawberry.field(description="The outbox cursor of this change.")
-
-
-@strawberry.type(description="The claim, now assigned to you and under review.")
-class ClaimAssigned:
-    claim: Claim
-    event_sequence: int
-
-
-@strawberry.type(description="The payment recorded, and the claim now paid.")
-class PaymentRecorded:
-    claim: Claim
-    payment_number: str
-    event_sequence: int
-
-
-AssignClaimResult = Annotated[
-    ClaimAssigned | IllegalStatusChange | RecordChanged, strawberry.union("AssignClaimResult")
-]
-RecordPaymentResult = Annotated[
-    PaymentRecorded | InvalidInput | IllegalStatusChange | RecordChanged,
-    strawberry.union("RecordPaymentResult"),
-]
-
-AdjudicateClaimResult = Annotated[
-    ClaimAdjudicated | InvalidInput | IllegalStatusChange | RecordChanged,
-    strawberry.union("AdjudicateClaimResult"),
-]
+_VERSION = (
+    "The claim version you acted on (Claim.version); a claim changed since answers RecordChanged."
+)
 
 
 class _Conflict(Exception):
@@ -95,14 +49,6 @@ class _Conflict(Exception):
 
 def _changed(version: int | None) -> RecordChanged:
     return changed(version, "claim")
-
-
-@strawberry.enum(description="How a payment was made.")
-class PaymentMethodInput(Enum):
-    EFT = "eft"
-    ACH = "ach"
-    CHECK = "check"
-    WIRE = "wire"
 
 
 async def _checked(info: Info, claim_id, version: int, action: str, requested: str):
@@ -149,7 +95,15 @@ async def _record_change(db, ctx, row, *, action: str, new_status: str, values: 
 class ClaimMutations:
     @strawberry.mutation(description="Take a submitted claim into review, assigned to you.")
     async def assign_claim(
-        self, info: Info, claim_id: strawberry.ID, version: int
+        self,
+        info: Info,
+        claim_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The claim to take (a Claim id); it must be SUBMITTED."
+            ),
+        ],
+        version: Annotated[int, strawberry.argument(description=_VERSION)],
     ) -> AssignClaimResult:
         row, refusal = await _checked(info, claim_id, version, "assign", "under_review")
         if refusal is not None:
@@ -176,10 +130,23 @@ class ClaimMutations:
     async def record_payment(
         self,
         info: Info,
-        claim_id: strawberry.ID,
-        version: int,
-        method: PaymentMethodInput,
-        confirmation_number: str | None = None,
+        claim_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The claim paid (a Claim id): APPROVED or PARTIALLY_APPROVED, with "
+                "a paid amount above zero."
+            ),
+        ],
+        version: Annotated[int, strawberry.argument(description=_VERSION)],
+        method: Annotated[
+            PaymentMethodInput, strawberry.argument(description="How the money was sent.")
+        ],
+        confirmation_number: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The bank's or processor's confirmation number, when there is one."
+            ),
+        ] = None,
     ) -> RecordPaymentResult:
         row, refusal = await _checked(info, claim_id, version, "record_payment", "paid")
         if refusal is not None:
@@ -213,7 +180,9 @@ class ClaimMutations:
         "and applies the deductible, then copay or coinsurance, within the out-of-pocket max."
     )
     async def adjudicate_claim(
-        self, info: Info, input: AdjudicateClaimInput
+        self,
+        info: Info,
+        input: Annotated[AdjudicateClaimInput, strawberry.argument(description="The decision.")],
     ) -> AdjudicateClaimResult:
         claim = await by_global_id(info, input.claim_id, expected="Claim")
         row = claim._row
