@@ -32,29 +32,51 @@ from graph.rows import build
 from policies import resources as res
 
 
-@strawberry.enum
+@strawberry.enum(
+    description="The kind of claim an appeal is about, which sets how soon it must be "
+    "decided (29 CFR 2560.503-1(i))."
+)
 class AppealUrgencyInput(Enum):
-    URGENT = "urgent"
-    PRE_SERVICE = "pre_service"
-    POST_SERVICE = "post_service"
+    URGENT = strawberry.enum_value("urgent", description="Urgent care: decided within 72 hours.")
+    PRE_SERVICE = strawberry.enum_value(
+        "pre_service", description="Care not yet given: decided within 30 days."
+    )
+    POST_SERVICE = strawberry.enum_value(
+        "post_service", description="Care already given: decided within 60 days."
+    )
 
 
-@strawberry.enum
+@strawberry.enum(description="How an appeal is decided.")
 class AppealOutcome(Enum):
-    UPHOLD = "upheld"
-    OVERTURN = "overturned"
+    UPHOLD = strawberry.enum_value(
+        "upheld",
+        description="The claim decision stands: the appeal becomes UPHELD and the claim returns "
+        "to DENIED or PARTIALLY_APPROVED.",
+    )
+    OVERTURN = strawberry.enum_value(
+        "overturned",
+        description="The claim decision is reversed: the appeal becomes OVERTURNED and the "
+        "claim stays APPEALED until adjudicateClaim decides it again.",
+    )
 
 
 @strawberry.type(description="The appeal as filed, with its decision due date.")
 class AppealFiled:
-    appeal: Appeal
-    claim: Claim
+    appeal: Appeal = strawberry.field(
+        description="The new appeal: SUBMITTED, with its number and due date."
+    )
+    claim: Claim = strawberry.field(description="The claim, now APPEALED, with its new version.")
 
 
 @strawberry.type(description="The appeal decided; an overturned claim awaits re-adjudication.")
 class AppealDecided:
-    appeal: Appeal
-    claim: Claim
+    appeal: Appeal = strawberry.field(
+        description="The appeal, now UPHELD or OVERTURNED, with its decision date and reason."
+    )
+    claim: Claim = strawberry.field(
+        description="The claim: back at the appealed decision when upheld; still APPEALED, "
+        "awaiting adjudicateClaim, when overturned."
+    )
 
 
 FileAppealResult = Annotated[
@@ -65,8 +87,10 @@ FileAppealResult = Annotated[
 
 @strawberry.type(description="The appeal withdrawn; the claim is back at its decision.")
 class AppealWithdrawn:
-    appeal: Appeal
-    claim: Claim
+    appeal: Appeal = strawberry.field(description="The appeal, now WITHDRAWN.")
+    claim: Claim = strawberry.field(
+        description="The claim, back at the decision that was appealed, with its new version."
+    )
 
 
 WithdrawAppealResult = Annotated[
@@ -88,10 +112,30 @@ class AppealMutations:
     async def file_appeal(
         self,
         info: Info,
-        claim_id: strawberry.ID,
-        reason: str,
-        urgency: AppealUrgencyInput = AppealUrgencyInput.POST_SERVICE,
-        requested_amount: Decimal | None = None,
+        claim_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The claim to appeal (a Claim id): DENIED or PARTIALLY_APPROVED, "
+                "decided no more than 180 days ago, with no appeal open."
+            ),
+        ],
+        reason: Annotated[
+            str, strawberry.argument(description="Why you appeal, in your own words; required.")
+        ],
+        urgency: Annotated[
+            AppealUrgencyInput,
+            strawberry.argument(
+                description="The kind of claim, which sets the decision deadline "
+                "(POST_SERVICE unless told)."
+            ),
+        ] = AppealUrgencyInput.POST_SERVICE,
+        requested_amount: Annotated[
+            Decimal | None,
+            strawberry.argument(
+                description="The amount you ask the plan to pay, in US dollars, above zero "
+                "with at most two decimal places; leave it out to name none."
+            ),
+        ] = None,
     ) -> FileAppealResult:
         claim = await by_global_id(info, claim_id, expected="Claim")
         row = claim._row
@@ -136,7 +180,25 @@ class AppealMutations:
         "with adjudicateClaim."
     )
     async def decide_appeal(
-        self, info: Info, appeal_id: strawberry.ID, outcome: AppealOutcome, reason: str
+        self,
+        info: Info,
+        appeal_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The appeal to decide (an Appeal id): still open, on a claim you "
+                "did not adjudicate."
+            ),
+        ],
+        outcome: Annotated[
+            AppealOutcome,
+            strawberry.argument(description="UPHOLD the claim decision or OVERTURN it."),
+        ],
+        reason: Annotated[
+            str,
+            strawberry.argument(
+                description="Why, in words for the appellant; kept as the appeal's decisionReason."
+            ),
+        ],
     ) -> DecideAppealResult:
         appeal = await by_global_id(info, appeal_id, expected="Appeal")
         a = appeal._row
@@ -172,7 +234,21 @@ class AppealMutations:
         "decision that was appealed."
     )
     async def withdraw_appeal(
-        self, info: Info, appeal_id: strawberry.ID, reason: str | None = None
+        self,
+        info: Info,
+        appeal_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The appeal to withdraw (an Appeal id): one you filed, still open."
+            ),
+        ],
+        reason: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Why you withdraw, if you wish to say; kept as the appeal's "
+                "decisionReason."
+            ),
+        ] = None,
     ) -> WithdrawAppealResult:
         appeal = await by_global_id(info, appeal_id, expected="Appeal")
         a = appeal._row
