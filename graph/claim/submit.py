@@ -7,14 +7,12 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
-from enum import Enum
 from typing import Annotated
 from uuid import UUID
 
 import strawberry
-from strawberry.file_uploads import Upload
 
 from db import submission as sub
 from db import validation as checks
@@ -24,111 +22,39 @@ from domain import validation as v
 from domain.eligibility import Patient, facts_for
 from domain.errors import DomainError
 from domain.triage import Triage, is_sensitive, triage
-from graph import enums
+from graph.claim.filing import (
+    ClaimDocumentInput,
+    ClaimLineInput,
+    ClaimRefused,
+    ClaimSubmitted,
+    ClaimValidation,
+    FindingSeverity,
+    SubmitClaimInput,
+    SubmitClaimResult,
+    ValidateClaimResult,
+    ValidationFinding,
+)
 from graph.claim.types import Claim
 from graph.context import Context, Info
 from graph.guard import require
 from graph.relay import from_global_id
-from graph.results import InvalidInput, invalid
+from graph.results import invalid
 from graph.rows import build
 from policies import resources as res
 
-
-@strawberry.input(description="One service line: a CPT/HCPCS code, its charge and units.")
-class ClaimLineInput:
-    procedure_code: str
-    charge_amount: Decimal = strawberry.field(description="Two decimal places, above zero.")
-    units: int = 1
-    modifiers: list[str] = strawberry.field(default_factory=list)
-    diagnosis_pointers: list[int] = strawberry.field(
-        default_factory=list, description="1-based positions in diagnosisCodes (at most 4)."
-    )
-    service_date: date | None = strawberry.field(
-        default=None, description="When the line's date differs from the claim's."
-    )
-
-
-@strawberry.input(description="A document sent with the claim (multipart upload).")
-class ClaimDocumentInput:
-    file: Upload
-    document_type: enums.DocumentType = enums.DocumentType.OTHER  # type: ignore[attr-defined]
-
-
-@strawberry.input(
-    description="A claim as a provider bills it. The patient is identified as on the "
-    "insurance card: the member number and the patient's date of birth (and first name "
-    "when two people under the number share a birthday)."
-)
-class SubmitClaimInput:
-    member_number: str
-    patient_date_of_birth: date
-    patient_first_name: str | None = None
-    provider_id: strawberry.ID | None = strawberry.field(
-        default=None,
-        description="Admins name the billing provider. Provider staff always bill as their "
-        "own organisation: whatever this names is ignored.",
-    )
-    claim_type: enums.ClaimType = enums.ClaimType.MEDICAL  # type: ignore[attr-defined]
-    place_of_service: str | None = strawberry.field(
-        default=None, description="CMS place-of-service code, e.g. 11 (office)."
-    )
-    service_date: date
-    diagnosis_codes: list[str] = strawberry.field(description="ICD-10-CM, most relevant first.")
-    lines: list[ClaimLineInput]
-    documents: list[ClaimDocumentInput] | None = None
-    notes: str | None = None
-
-
-@strawberry.enum
-class FindingSeverity(Enum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-
-@strawberry.type(description="What one validation rule found, and the input it points at.")
-class ValidationFinding:
-    rule: str
-    severity: FindingSeverity
-    message: str
-    field: str | None
-
-    @classmethod
-    def of(cls, finding: v.Finding) -> ValidationFinding:
-        return cls(
-            rule=finding.rule,
-            severity=FindingSeverity(finding.severity.value),
-            message=finding.message,
-            field=finding.field,
-        )
-
-
-@strawberry.type(description="The claim as filed, with the warnings kept on it.")
-class ClaimSubmitted:
-    claim: Claim
-    findings: list[ValidationFinding]
-    event_sequence: int
-
-
-@strawberry.type(description="Validation found errors: nothing was saved. Fix and resubmit.")
-class ClaimRefused:
-    code: str
-    message: str
-    findings: list[ValidationFinding]
-
-
-@strawberry.type(description="A dry run: what submitting this claim would find. Nothing saved.")
-class ClaimValidation:
-    valid: bool
-    findings: list[ValidationFinding]
-    priority: enums.Priority | None  # type: ignore[valid-type]
-
-
-SubmitClaimResult = Annotated[
-    ClaimSubmitted | ClaimRefused | InvalidInput, strawberry.union("SubmitClaimResult")
-]
-ValidateClaimResult = Annotated[
-    ClaimValidation | InvalidInput, strawberry.union("ValidateClaimResult")
+__all__ = [  # the input and result types live in graph/claim/filing.py; still importable here
+    "ClaimDocumentInput",
+    "ClaimLineInput",
+    "ClaimRefused",
+    "ClaimSubmitted",
+    "ClaimValidation",
+    "ClaimValidationQueries",
+    "FindingSeverity",
+    "SubmitClaimInput",
+    "SubmitClaimMutations",
+    "SubmitClaimResult",
+    "ValidateClaimResult",
+    "ValidationFinding",
 ]
 
 
@@ -254,7 +180,13 @@ class SubmitClaimMutations:
         "it, warnings are kept on it), flagged sensitive where the diagnoses say so, "
         "triaged for the payer queue and numbered."
     )
-    async def submit_claim(self, info: Info, input: SubmitClaimInput) -> SubmitClaimResult:
+    async def submit_claim(
+        self,
+        info: Info,
+        input: Annotated[
+            SubmitClaimInput, strawberry.argument(description="The claim as the provider bills it.")
+        ],
+    ) -> SubmitClaimResult:
         ctx = info.context
         try:
             prepared = await _prepare(info, input, "submit")
@@ -355,7 +287,17 @@ class ClaimValidationQueries:
         description="Run every validation rule over a claim without saving anything: the "
         "findings submitClaim would give, and the priority triage would set."
     )
-    async def validate_claim(self, info: Info, input: SubmitClaimInput) -> ValidateClaimResult:
+    async def validate_claim(
+        self,
+        info: Info,
+        input: Annotated[
+            SubmitClaimInput,
+            strawberry.argument(
+                description="The claim as submitClaim would take it; documents are checked, "
+                "not kept."
+            ),
+        ],
+    ) -> ValidateClaimResult:
         try:
             prepared = await _prepare(info, input, "validate")
             await _documents(info.context, input)
