@@ -8,7 +8,7 @@ Every event carries a cursor (its outbox sequence number); a subscription starte
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator
-from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
@@ -24,42 +24,17 @@ from graph.outage import outages_coded
 from graph.policy.types import Policy
 from graph.relay import decode_cursor, encode_cursor, identity_decision
 from graph.rows import build, build_optional
+from graph.subscriptions.events import (
+    AppealDeadlineEvent,
+    ClaimStatusEvent,
+    EnrollmentEvent,
+    ValidationRunEvent,
+)
 from graph.subscriptions.hub import Dropped, Event
 from graph.subscriptions.socket import Socket, SocketClosed
 from graph.subscriptions.summary import ClaimsSummaryEvent, after_month, snapshots
 from graph.validation.types import ValidationRun
 from policies import resources as res
-
-
-@strawberry.type(description="A claim changed status.")
-class ClaimStatusEvent:
-    cursor: str = strawberry.field(description="Pass it as `after` to resume from here.")
-    old_status: str | None
-    new_status: str
-    claim: Claim
-
-
-@strawberry.type(description="An enrolment change of one of the employer's employees.")
-class EnrollmentEvent:
-    cursor: str
-    change: str
-    member: Member | None
-    dependent: Dependent | None
-    policy: Policy | None
-    at: datetime
-
-
-@strawberry.type(description="An open appeal is due soon.")
-class AppealDeadlineEvent:
-    cursor: str
-    due_at: datetime
-    appeal: Appeal
-
-
-@strawberry.type(description="A validation run moved on.")
-class ValidationRunEvent:
-    cursor: str
-    run: ValidationRun
 
 
 class TooSlow(ApiError):
@@ -176,7 +151,22 @@ async def _scoped(info: Info, global_id: str, expected: str):
         await _finish(ctx)
 
 
-@strawberry.type
+# Where a topic resumes: an event's cursor or a mutation's eventSequence.
+After = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Resume after this cursor (an event's cursor, or a mutation's "
+        "eventSequence): the events since then that you may see come first, then live ones. "
+        "Left out: live events only."
+    ),
+]
+
+
+@strawberry.type(
+    description="Live events over a WebSocket (graphql-transport-ws or graphql-ws; the token "
+    "goes in connection_init). Each event is checked against your access when it is "
+    "delivered, and carries a cursor to resume from."
+)
 class Subscription:
     @strawberry.subscription(
         description="Claims you may see changing status: members their own (and their minor "
@@ -184,7 +174,7 @@ class Subscription:
     )
     @outages_coded
     async def claim_status_changed(
-        self, info: Info, after: str | None = None
+        self, info: Info, after: After = None
     ) -> AsyncGenerator[ClaimStatusEvent, None]:
         start = _after(info, after)
         socket = _socket(info)
@@ -205,7 +195,16 @@ class Subscription:
     )
     @outages_coded
     async def enrollment_changed(
-        self, info: Info, employer_id: strawberry.ID, after: str | None = None
+        self,
+        info: Info,
+        employer_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The employer whose employees to follow (an Employer id): your "
+                "own, or any for admins."
+            ),
+        ],
+        after: After = None,
     ) -> AsyncGenerator[EnrollmentEvent, None]:
         start = _after(info, after)
         socket, employer, ctx = await _scoped(info, employer_id, "Employer")
@@ -234,7 +233,23 @@ class Subscription:
     )
     @outages_coded
     async def claims_summary_changed(
-        self, info: Info, employer_id: strawberry.ID, after: str | None = None
+        self,
+        info: Info,
+        employer_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The employer whose summary to follow (an Employer id): your own, "
+                "or any for plan staff."
+            ),
+        ],
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The newest month you already have (YYYY-MM, a snapshot's "
+                "cursor): nothing is sent until a newer month is released. Left out: the "
+                "current snapshot first."
+            ),
+        ] = None,
     ) -> AsyncGenerator[ClaimsSummaryEvent, None]:
         start = after_month(after)
         socket, employer, ctx = await _scoped(info, employer_id, "Employer")
@@ -249,7 +264,7 @@ class Subscription:
     )
     @outages_coded
     async def appeal_deadline_approaching(
-        self, info: Info, after: str | None = None
+        self, info: Info, after: After = None
     ) -> AsyncGenerator[AppealDeadlineEvent, None]:
         start = _after(info, after)
         socket, ctx = await _start(info)
@@ -268,7 +283,16 @@ class Subscription:
     @strawberry.subscription(description="Progress of one of your validation runs.")
     @outages_coded
     async def validation_run_progress(
-        self, info: Info, run_id: strawberry.ID, after: str | None = None
+        self,
+        info: Info,
+        run_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The run to follow (a ValidationRun id): one you started, or any "
+                "for admins."
+            ),
+        ],
+        after: After = None,
     ) -> AsyncGenerator[ValidationRunEvent, None]:
         start = _after(info, after)
         socket, run, _ = await _scoped(info, run_id, "ValidationRun")

@@ -36,7 +36,10 @@ class ClaimsSummaryEvent:
         description="The newest month in the snapshot (YYYY-MM); pass it as `after` to hear "
         "only of newer snapshots."
     )
-    months: list[ClaimsSummaryMonth]
+    months: list[ClaimsSummaryMonth] = strawberry.field(
+        description="The last 12 released months, oldest first, exactly as claimsSummary "
+        "answers them (small cells suppressed)."
+    )
 
 
 def after_month(after: str | None) -> Month | None:
