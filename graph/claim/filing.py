@@ -156,8 +156,8 @@ class ClaimSubmitted:
         "never an error."
     )
     event_sequence: int = strawberry.field(
-        description="The sequence number of the claim's submission event: "
-        "claimStatusChanged(after:) given it sends what happens next."
+        description="The sequence number of the submission's event; pass it as `after` to "
+        "claimStatusChanged to hear only of what happens next."
     )
 
 

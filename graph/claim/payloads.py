@@ -12,8 +12,8 @@ from graph.claim.types import Claim
 from graph.results import IllegalStatusChange, InvalidInput, RecordChanged
 
 _SEQUENCE = (
-    "The sequence number of this change's event: claimStatusChanged(after:) given it sends "
-    "what happens next."
+    "The sequence number of this change's event; pass it as `after` to claimStatusChanged to "
+    "hear only of what happens next."
 )
 
 
