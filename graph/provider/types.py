@@ -310,7 +310,10 @@ class Contract(Node):
         row = await info.context.loader(ld.ProviderByIdLoader).load(self._row["provider_id"])
         return build_optional(Provider, row)
 
-    @strawberry.field(description="Allowed amount per procedure code. Field class: business.")
+    @strawberry.field(
+        description="The contract's fee schedule: the allowed amount per procedure code, "
+        "used to price in-network claims; a code not listed is priced out of network."
+    )
     async def fee_schedule(self, info: Info) -> list[FeeScheduleItem]:
         rows = await info.context.loader(ld.FeeScheduleByContractIdLoader).load(self.db_id)
         return [

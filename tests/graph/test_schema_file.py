@@ -13,7 +13,11 @@ def test_the_checked_in_schema_is_the_printed_schema():
 
 
 def test_the_fields_clients_rely_on_first_are_there():
-    text = sdl()
+    import re
+
+    # descriptions apart and whitespace folded: each field's signature on one line
+    text = " ".join(re.sub(r'"""[\s\S]*?"""', " ", sdl()).split()).replace("( ", "(")
+    text = text.replace(" )", ")")
     for needle in [
         "me: User!",
         "claimNumber: String",
@@ -21,7 +25,7 @@ def test_the_fields_clients_rely_on_first_are_there():
         "memberNumber: String",
         "dateOfBirth: Date",
         "npi: String",
-        "claimQueue(first: Int! = 50, after: String = null): ClaimConnection!",
+        "claimQueue(first: Int! = 50 after: String = null): ClaimConnection!",
         "node(id: ID!): Node!",
     ]:
         assert needle in text, needle
