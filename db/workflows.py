@@ -21,9 +21,6 @@ from db.tables import (
     providers,
 )
 
-# statuses whose cost sharing counts toward the plan year's accumulators
-_SHARED = ("approved", "partially_approved", "paid")
-
 
 async def claim_lines_of(conn, claim_id: UUID) -> list[RowMapping]:
     result = await conn.execute(
@@ -81,30 +78,6 @@ async def policy_for_update(conn, policy_id: UUID) -> RowMapping:
         select(policies).where(policies.c.id == policy_id).with_for_update()
     )
     return result.mappings().one()
-
-
-async def met_this_year(
-    conn, *, policy_id: UUID, dependent_id: UUID | None, year_start: date, year_end: date
-) -> tuple[tuple[Decimal, Decimal], tuple[Decimal, Decimal]]:
-    """(deductible, out-of-pocket) met so far in the plan year from adjudicated claims: by
-    the person (the subscriber when `dependent_id` is None), and by the whole policy."""
-    person = claims.c.dependent_id.is_not_distinct_from(dependent_id)
-    zero = 0
-    result = await conn.execute(
-        select(
-            func.coalesce(func.sum(claims.c.deductible_applied).filter(person), zero),
-            func.coalesce(func.sum(claims.c.member_responsibility).filter(person), zero),
-            func.coalesce(func.sum(claims.c.deductible_applied), zero),
-            func.coalesce(func.sum(claims.c.member_responsibility), zero),
-        ).where(
-            claims.c.policy_id == policy_id,
-            claims.c.status.in_(_SHARED),
-            claims.c.service_date >= year_start,
-            claims.c.service_date < year_end,
-        )
-    )
-    ded, oop, family_ded, family_oop = (Decimal(v) for v in result.one())
-    return (ded, oop), (family_ded, family_oop)
 
 
 async def update_claim(

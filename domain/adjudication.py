@@ -43,6 +43,11 @@ def plan_year(effective: date, on: date) -> tuple[date, date]:
     return start, _anniversary(effective, start.year + 1)
 
 
+def plan_year_starting(effective: date, year: int) -> tuple[date, date]:
+    """The plan year that starts in calendar year `year`: [start, end)."""
+    return _anniversary(effective, year), _anniversary(effective, year + 1)
+
+
 def _anniversary(effective: date, year: int) -> date:
     day = min(effective.day, 28) if effective.month == 2 else effective.day
     return date(year, effective.month, day)

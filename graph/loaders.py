@@ -10,6 +10,7 @@ from uuid import UUID
 from aiodataloader import DataLoader
 
 from db import repos
+from db.accumulators import met_by_person
 from db.filters import TABLES
 from db.repos import Order
 
@@ -187,3 +188,22 @@ class FeeScheduleByContractIdLoader(_ByColumn):
 BreakGlassGrantByIdLoader = _by_id("break_glass_grant")
 ValidationRuleByIdLoader = _by_id("validation_rule")
 ValidationRunByIdLoader = _by_id("validation_run")
+
+
+class AccumulatorsByPolicyLoader(_Loader):
+    """Per (policy id, plan year start, end): what each person on the policy has met. The
+    sums count every adjudicated claim, whoever may see it (db/accumulators.py)."""
+
+    resource = "policy"
+
+    async def batch_load_fn(self, keys: list[tuple[UUID, Any, Any]]) -> list[dict]:
+        by_year: dict[tuple, set[UUID]] = defaultdict(set)
+        for policy_id, start, end in keys:
+            by_year[(start, end)].add(policy_id)
+        met: dict[tuple, dict] = {}
+        for (start, end), policy_ids in by_year.items():
+            found = await met_by_person(self.ctx.db, policy_ids=policy_ids, year_start=start,
+                                        year_end=end)  # fmt: skip
+            for policy_id in policy_ids:
+                met[(policy_id, start, end)] = found.get(policy_id, {})
+        return [met[k] for k in keys]

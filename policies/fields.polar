@@ -151,6 +151,26 @@ field_access(actor: User, v: FieldView, "birth_date", "mask:year") if
 field_access(actor: User, v: FieldView, "zip", "mask:zip3") if
     actor.role = "regulator" and person(v);
 
+# --- accumulators: what a person and a family have met this plan year -------------------
+
+# A person's deductible and out-of-pocket amounts tell what their care cost them: the
+# person sees their own, the subscriber a minor's and a consenting adult dependent's (as
+# with medical fields), plan staff all. Providers, employers and regulators see none:
+# providers ask `eligibility`, which answers for the visit at hand.
+field_access(actor: User, v: FieldView, "accumulators", "visible") if
+    actor.role = "member" and v.type = "Member";
+field_access(actor: User, v: FieldView, "accumulators", "visible") if
+    actor.role = "member" and v.type = "Dependent" and (v.adult = false or v.consented = true);
+field_access(actor: User, v: FieldView, "accumulators", "visible") if
+    actor.role = "dependent" and v.type = "Dependent";
+field_access(actor: User, v: FieldView, "accumulators", "visible") if
+    plan_staff(actor) and v.type in ["Member", "Dependent", "Policy"];
+
+# The family's totals go to everyone the policy covers who reads it (the row rules: the
+# subscriber, a dependent under it) and to plan staff.
+field_access(actor: User, v: FieldView, "accumulators", "visible") if
+    actor.role in ["member", "dependent"] and v.type = "Policy";
+
 # --- claims and appeals ---------------------------------------------------------------
 
 # Clinical content (diagnosis and procedure codes, documents) goes to whoever reads the

@@ -80,6 +80,8 @@ def _procedure_code_valid(draft: Draft, facts: Facts, cond) -> Iterable[Problem]
                 )
         if len(line.modifiers) > 4:
             yield "A line has at most four modifiers.", f"lines[{i}].modifiers"
+        if line.drug_tier is not None and draft.claim_type != "pharmacy":
+            yield "A drug tier belongs on a pharmacy claim's lines only.", f"lines[{i}].drugTier"
 
 
 @check("units_positive")

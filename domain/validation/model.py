@@ -31,6 +31,7 @@ class DraftLine:
     modifiers: tuple[str, ...] = ()
     diagnosis_pointers: tuple[int, ...] = ()
     service_date: date | None = None
+    drug_tier: str | None = None  # pharmacy claims: the formulary tier (DrugTier)
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,12 @@ class ClaimLineInput:
     service_date: date | None = strawberry.field(
         default=None, description="When the line's date differs from the claim's."
     )
+    drug_tier: enums.DrugTier | None = strawberry.field(  # type: ignore[valid-type]
+        default=None,
+        description="On a pharmacy claim, the drug's formulary tier: the line then costs the "
+        "member the policy's prescription copay for that tier, without deductible. Only on "
+        "pharmacy claims.",
+    )
 
 
 @strawberry.input(description="A document sent with the claim (multipart upload).")

@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
+from graph import enums
 from graph.fields import BUSINESS, PHI, Classified, classified
 from policies.resources import FieldView
 
@@ -92,6 +93,16 @@ class ClaimLine(Classified):
         date,
         description="The day this line's service was given: the claim's service date unless "
         "the line was billed with its own.",
+    )
+
+    drug_tier = classified(
+        "drug_tier",
+        PHI,
+        "clinical",
+        enums.DrugTier,
+        description="On a pharmacy claim, the drug's formulary tier, which picks the "
+        "prescription copay; null on other claims and on pharmacy lines billed without one "
+        "(those take the deductible and coinsurance).",
     )
 
     @staticmethod

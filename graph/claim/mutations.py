@@ -8,6 +8,7 @@ from typing import Annotated
 
 import strawberry
 
+from db import accumulators
 from db import validation as checks
 from db import workflows as wf
 from domain import adjudication, lifecycle
@@ -177,7 +178,8 @@ class ClaimMutations:
     @strawberry.mutation(
         description="Approve, partially approve (per line) or deny a claim. Approval prices "
         "each line (contract fee schedule in network, the plan's percentage out of network) "
-        "and applies the deductible, then copay or coinsurance, within the out-of-pocket max."
+        "and applies the deductible, then copay or coinsurance, within the out-of-pocket "
+        "maximum: the patient's own limits and the family's (embedded), per plan year."
     )
     async def adjudicate_claim(
         self,
@@ -212,9 +214,9 @@ async def _adjudicate(db, ctx, row, input: AdjudicateClaimInput, requested: str)
         db, provider_id=row["provider_id"], service_date=row["service_date"]
     )
     start, end = adjudication.plan_year(policy["effective_date"], row["service_date"])
-    person, family = await wf.met_this_year(db, policy_id=policy["id"],
-                                            dependent_id=row["dependent_id"],
-                                            year_start=start, year_end=end)  # fmt: skip
+    person, family = await accumulators.met_this_year(
+        db, policy_id=policy["id"], dependent_id=row["dependent_id"], year_start=start, year_end=end
+    )
     specialty = await wf.specialty_of(db, row["provider_id"])
     codes = [line["procedure_code"] for line in lines]
     copay = adjudication.applicable_copay(

@@ -92,6 +92,7 @@ def _draft(input: SubmitClaimInput) -> v.Draft:
                 modifiers=tuple(line.modifiers),
                 diagnosis_pointers=tuple(line.diagnosis_pointers),
                 service_date=line.service_date,
+                drug_tier=line.drug_tier.value if line.drug_tier else None,
             )
             for line in input.lines
         ),
@@ -260,6 +261,7 @@ async def _file(db, ctx: Context, input: SubmitClaimInput, p: _Prepared, documen
             "charge_amount": line.charge_amount,
             "diagnosis_pointers": list(line.diagnosis_pointers),
             "service_date": line.service_date or draft.service_date,
+            "drug_tier": line.drug_tier,
         }
         for i, (code, line) in enumerate(zip(codes, draft.lines, strict=True))
     ]  # fmt: skip

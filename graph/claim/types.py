@@ -147,8 +147,9 @@ class Claim(Node):
     )
     deductible_applied = _money(
         "deductible_applied",
-        "The part of the allowed amount the member pays toward the plan-year deductible; 0 "
-        "until approved, and for preventive care in network.",
+        "The part of the allowed amount the member pays toward the plan-year deductible: at "
+        "most what is left of the patient's own deductible and of the family's; 0 until "
+        "approved, for preventive care in network and for prescriptions with a tier copay.",
     )
     coinsurance_amount = _money(
         "coinsurance_amount",
@@ -158,7 +159,8 @@ class Claim(Node):
     copay_amount = _money(
         "copay_amount",
         "The policy's flat copay for this kind of visit (emergency room, urgent care, primary "
-        "care or specialist office visit); 0 when none applies, and until approved.",
+        "care or specialist office visit), plus on a pharmacy claim each line's prescription "
+        "copay for its drug tier; 0 when none applies, and until approved.",
     )
     paid_amount = _money(
         "paid_amount",
@@ -168,7 +170,8 @@ class Claim(Node):
     member_responsibility = _money(
         "member_responsibility",
         "What the member owes the provider: deductible plus copay plus coinsurance, capped by "
-        "the out-of-pocket maximum left this plan year. Null while open.",
+        "what is left this plan year of the patient's out-of-pocket maximum and of the "
+        "family's. Null while open.",
     )
     denial_code = classified(
         "denial_code",

@@ -7,20 +7,22 @@ COVERAGE_LEVEL = (
     "Who the policy covers: the member alone, with a spouse, with children, or the family."
 )
 DEDUCTIBLE = (
-    "What the member pays each plan year before the plan shares the cost, in US dollars. "
-    "Claim pricing applies it per policy."
+    "What each person on the policy pays each plan year before the plan shares the cost, in "
+    "US dollars (unless the family's deductible is met first)."
 )
 DEDUCTIBLE_FAMILY = (
     "Deductible for the family as a whole, in US dollars; null when the plan sets none. "
-    "Claim pricing uses the individual deductible."
+    "Embedded: every person's deductible counts toward it, and once it is met nobody on the "
+    "policy pays more deductible that plan year. Not applied to individual coverage."
 )
 OUT_OF_POCKET_MAX = (
-    "The most the member pays in a plan year (deductible, copays and coinsurance), in US "
-    "dollars; beyond it the plan pays the whole allowed amount."
+    "The most each person pays in a plan year (deductible, copays and coinsurance), in US "
+    "dollars; beyond it the plan pays the whole allowed amount for that person."
 )
 OUT_OF_POCKET_MAX_FAMILY = (
     "Out-of-pocket maximum for the family as a whole, in US dollars; null when the plan sets "
-    "none. Claim pricing uses the individual maximum."
+    "none. Every person's costs count toward it; once it is met the plan pays the whole "
+    "allowed amount for everyone on the policy. Not applied to individual coverage."
 )
 COINSURANCE = (
     "Percent (0 to 100) of the allowed amount the plan pays after the deductible when no "
@@ -32,7 +34,11 @@ OUT_OF_NETWORK = (
 )
 _COPAY = "Flat amount in US dollars the member pays, after the deductible and instead of "
 _NO_COPAY = "; null: coinsurance applies."
-_NOT_PRICED = " Claim pricing does not apply it: pharmacy claims take coinsurance."
+_RX = (
+    " It applies to a pharmacy claim's line of that tier (drugTier), capped at the line's "
+    "allowed amount, without deductible; null: such a line takes the deductible and "
+    "coinsurance."
+)
 PRIMARY_CARE_COPAY = (
     f"{_COPAY}coinsurance, for an office visit (codes 992xx) with a primary-care provider"
     " (family or internal medicine, pediatrics, general practice)"
@@ -47,14 +53,10 @@ EMERGENCY_COPAY = (
 URGENT_CARE_COPAY = (
     f"{_COPAY}coinsurance, for an urgent-care claim (place of service 20){_NO_COPAY}"
 )
-RX_GENERIC_COPAY = (
-    "Flat amount in US dollars the member pays per generic-drug prescription." + _NOT_PRICED
-)
-RX_BRAND_COPAY = (
-    "Flat amount in US dollars the member pays per brand-name-drug prescription." + _NOT_PRICED
-)
+RX_GENERIC_COPAY = "Flat amount in US dollars the member pays per generic-drug prescription." + _RX
+RX_BRAND_COPAY = "Flat amount in US dollars the member pays per brand-name-drug prescription." + _RX
 RX_SPECIALTY_COPAY = (
-    "Flat amount in US dollars the member pays per specialty-drug prescription." + _NOT_PRICED
+    "Flat amount in US dollars the member pays per specialty-drug prescription." + _RX
 )
 EFFECTIVE_DATE = (
     "First day of coverage. Plan years, over which the deductible and out-of-pocket maximum "

@@ -12,6 +12,7 @@ from graph import enums
 from graph import loaders as ld
 from graph.context import Info
 from graph.fields import BUSINESS, classified
+from graph.policy.accumulators import PolicyAccumulators, accumulators_of
 from graph.policy.terms import (
     COINSURANCE,
     COVERAGE_LEVEL,
@@ -100,6 +101,25 @@ class Policy(Node):
     @staticmethod
     def field_view(principal, row, today) -> FieldView:
         return FieldView(type="Policy")
+
+    @strawberry.field(
+        description="Deductible and out-of-pocket maximum, met and remaining, for each person "
+        "on the policy you may see and for the family, in one plan year. Members see their "
+        "own (and their minor or consenting adult dependents'), dependents their own, plan "
+        "staff all; providers ask `eligibility` instead."
+    )
+    async def accumulators(
+        self,
+        info: Info,
+        plan_year: Annotated[
+            int | None,
+            strawberry.argument(
+                description="The calendar year the plan year starts in (plan years start on the "
+                "effective date's anniversary); left out, the plan year that includes today."
+            ),
+        ] = None,
+    ) -> PolicyAccumulators:
+        return await accumulators_of(info, self._row, plan_year)
 
     @strawberry.field(
         description="The subscriber who holds the policy; null if you may not see them."
