@@ -14,7 +14,7 @@ from uuid import UUID
 
 from sqlalchemy import func, select
 
-from db.tables import claims
+from db.tables import claims, policies
 
 # statuses whose cost sharing counts toward the plan year's accumulators
 SHARED = ("approved", "partially_approved", "paid")
@@ -66,3 +66,10 @@ async def met_by_person(
     for policy_id, dependent_id, ded, oop in rows:
         out[policy_id][dependent_id] = (Decimal(ded), Decimal(oop))
     return out
+
+
+async def policy_terms(conn, policy_id: UUID):
+    """A policy's row for pricing an eligibility answer, whoever asks: the caller has already
+    established the asker's right to this member's coverage."""
+    result = await conn.execute(select(policies).where(policies.c.id == policy_id))
+    return result.mappings().one()

@@ -51,7 +51,8 @@ def remaining(limit: Decimal | None, met: Decimal) -> Decimal | None:
     return None if limit is None else max(limit - met, Decimal("0"))
 
 
-def _least(*amounts: Decimal | None) -> Decimal:
+def least(*amounts: Decimal | None) -> Decimal:
+    """The smallest of the limits that apply (None: no such limit)."""
     return min(a for a in amounts if a is not None)
 
 
@@ -120,7 +121,7 @@ def share(
     flat = sum((min(copay, amount) for copay, amount in flat_lines), Decimal("0"))
     shared = allowed - sum((amount for _, amount in flat_lines), Decimal("0"))
     deductible = min(
-        _least(
+        least(
             remaining(plan.deductible, met.deductible_met),
             remaining(plan.family_deductible, family.deductible_met),
         ),
@@ -134,7 +135,7 @@ def share(
         coinsurance = cents(rest * (100 - plan.coinsurance_percentage) / 100)
     copay += flat
     # the out-of-pocket maximum caps the member's share: coinsurance gives way first
-    room = _least(
+    room = least(
         remaining(plan.out_of_pocket_max, met.out_of_pocket_met),
         remaining(plan.family_out_of_pocket_max, family.out_of_pocket_met),
     )

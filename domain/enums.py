@@ -186,6 +186,21 @@ class EmployerPaymentMethod(StrEnum):
     CREDIT_CARD = "credit_card"
 
 
+class ServiceType(StrEnum):
+    """The kind of care an eligibility question asks about (after X12 271 service types):
+    it picks the copay or coinsurance the answer gives."""
+
+    GENERAL = "general"
+    PRIMARY_CARE = "primary_care"
+    SPECIALIST = "specialist"
+    URGENT_CARE = "urgent_care"
+    EMERGENCY = "emergency"
+    PREVENTIVE = "preventive"
+    PHARMACY_GENERIC = "pharmacy_generic"
+    PHARMACY_BRAND = "pharmacy_brand"
+    PHARMACY_SPECIALTY = "pharmacy_specialty"
+
+
 class DrugTier(StrEnum):
     """A prescription's tier on the plan's formulary: which prescription copay a pharmacy
     claim line takes."""

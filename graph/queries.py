@@ -25,6 +25,7 @@ from graph.claim.mutations import ClaimMutations
 from graph.claim.submit import ClaimValidationQueries, SubmitClaimMutations
 from graph.claim.types import Appeal, Claim, Payment
 from graph.context import Info
+from graph.eligibility import EligibilityQueries
 from graph.errors import NotFound
 from graph.filter_inputs import (
     AppealFilter,
@@ -288,6 +289,7 @@ class Query(
     AuditQueries,
     DisclosureQueries,
     ClaimValidationQueries,
+    EligibilityQueries,
     ValidationQueries,
 ):
     pass

@@ -3,9 +3,15 @@
 resource Member {
     permissions = [
         "read", "enroll", "add_dependent", "update_contact", "open_break_glass",
-        "read_disclosures", "reveal_ssn"
+        "read_disclosures", "reveal_ssn", "check_eligibility"
     ];
 }
+
+# Asking whether someone is covered (the X12 270 question, answered by member number and
+# birth date) is for those who bill or pay care: provider staff, whose every answer about a
+# person is audited and who draw on their patient-lookup limit, and plan staff.
+has_permission(actor: User, "check_eligibility", _member: Member) if actor.role = "provider";
+has_permission(actor: User, "check_eligibility", _member: Member) if plan_staff(actor);
 
 # A member reads their own record.
 has_permission(actor: User, "read", member: Member) if

@@ -9,6 +9,7 @@ from domain.enums import (
     DocumentType,
     DrugTier,
     Priority,
+    ServiceType,
 )
 
 MEANINGS: Meanings = {
@@ -18,6 +19,20 @@ MEANINGS: Meanings = {
         ClaimType.VISION: "Eye care.",
         ClaimType.PHARMACY: "Prescription drugs.",
         ClaimType.MENTAL_HEALTH: "Mental health care; such a claim is always flagged sensitive.",
+    },
+    ServiceType: {
+        ServiceType.GENERAL: "Medical care in general (X12 service type 30): the deductible, "
+        "then coinsurance.",
+        ServiceType.PRIMARY_CARE: "An office visit with a primary-care provider (X12 98): "
+        "the primary-care copay when the policy has one.",
+        ServiceType.SPECIALIST: "An office visit with a specialist (X12 98): the specialist "
+        "copay when the policy has one.",
+        ServiceType.URGENT_CARE: "Urgent care (X12 UC): the urgent-care copay.",
+        ServiceType.EMERGENCY: "Emergency services (X12 86): the emergency-room copay.",
+        ServiceType.PREVENTIVE: "Preventive care (X12 BH): no cost sharing in network.",
+        ServiceType.PHARMACY_GENERIC: "A generic prescription (X12 88): the generic copay.",
+        ServiceType.PHARMACY_BRAND: "A brand-name prescription (X12 88): the brand copay.",
+        ServiceType.PHARMACY_SPECIALTY: "A specialty prescription (X12 88): the specialty copay.",
     },
     DrugTier: {
         DrugTier.GENERIC: "A generic drug: the policy's generic prescription copay.",
