@@ -21,6 +21,7 @@ from db.seed_bulk.reference import (
     OUTCOMES,
 )
 from db.seed_bulk.rows import Family, Patient, Provider, ProviderPool, _cents, money
+from domain.adjudication import plan_year
 from domain.costshare import Accumulators, Plan, share
 from domain.triage import is_sensitive, triage
 
@@ -66,7 +67,7 @@ class ClaimRows:
         ded = copay = coins = 0
         if approves:
             allowed = sum(line[3] for line in lines)
-            ded, copay, coins = self._share(fam, service_date.year, allowed, template.share)
+            ded, copay, coins = self._share(fam, patient, service_date, allowed, template.share)
         else:  # a denial allows nothing on any line
             allowed = 0
             for line in lines:
@@ -209,23 +210,41 @@ class ClaimRows:
             out.append((when, *rest))
         return out
 
-    def _share(self, fam: Family, year: int, allowed: int, kind: str) -> tuple[int, int, int]:
-        """Deductible, copay and coinsurance (in cents) by the domain's cost-sharing rule."""
-        terms, spent = fam.terms, fam.spent[year]
+    def _share(
+        self, fam: Family, patient: Patient, service_date, allowed: int, kind: str
+    ) -> tuple[int, int, int]:
+        """Deductible, copay and coinsurance (in cents) by the domain's cost-sharing rule:
+        the patient's own limits and the family's, in the policy's plan year."""
+        terms = fam.terms
+        year = plan_year(terms["effective"], service_date)[0]
+        person, family = fam.spent[(year, patient.dependent_id)], fam.spent[(year, "family")]
         copay = terms.get(kind) if kind != "preventive" else None
+
+        def optional(cents: int | None):
+            return None if cents is None else money(cents)
+
         plan = Plan(
             deductible=money(terms["deductible"]),
             out_of_pocket_max=money(terms["oop"]),
             coinsurance_percentage=terms["share"],
             out_of_network_percentage=terms["oon"],
             copay=money(copay) if copay else None,
+            family_deductible=optional(terms["family_deductible"]),
+            family_out_of_pocket_max=optional(terms["family_oop"]),
         )
         result = share(
             [money(allowed)],
             plan=plan,
-            met=Accumulators(money(spent[0]), money(spent[1])),
+            met=Accumulators(money(person[0]), money(person[1])),
+            family=Accumulators(money(family[0]), money(family[1])),
             preventive=kind == "preventive",
         )
-        spent[0] = _cents(result.accumulators.deductible_met)
-        spent[1] = _cents(result.accumulators.out_of_pocket_met)
+        person[:] = (
+            _cents(result.accumulators.deductible_met),
+            _cents(result.accumulators.out_of_pocket_met),
+        )
+        family[:] = (
+            _cents(result.family_accumulators.deductible_met),
+            _cents(result.family_accumulators.out_of_pocket_met),
+        )
         return _cents(result.deductible), _cents(result.copay), _cents(result.coinsurance)

@@ -125,8 +125,10 @@ class FamilyRows:
             "monthly_premium": money(premium), "employer_contribution": money(employer_share),
             "employee_contribution": money(premium - employer_share),
         })  # fmt: skip
-        scale = 1 if level == "individual" else 2  # a family's deductible and cap are pooled
-        terms = {"deductible": deductible * scale, "oop": oop * scale, "share": share, "oon": oon,
+        family = level != "individual"  # each person's limits, and the family's at twice them
+        terms = {"deductible": deductible, "oop": oop, "share": share, "oon": oon,
+                 "family_deductible": 2 * deductible if family else None,
+                 "family_oop": 2 * oop if family else None, "effective": effective,
                  "pcp": copays[0], "specialist": copays[1], "er": copays[2]}  # fmt: skip
         return row, terms
 

@@ -65,7 +65,8 @@ class Family:
     policy_id: uuid.UUID
     terms: dict
     patients: list[Patient]
-    spent: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))  # year: ded, oop
+    # (plan year start, dependent id or None for the subscriber, or "family"): [ded, oop]
+    spent: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
 
 
 class ProviderPool:

@@ -232,3 +232,45 @@ def test_the_same_seed_draws_the_same_rows():
         return b.take()
 
     assert rows() == rows()
+
+
+def test_seeded_families_never_pay_past_their_own_or_the_family_s_limits():
+    """Generated claims are priced as adjudication prices them: per person and per family
+    (embedded limits), per plan year from the policy's anniversary."""
+    from collections import defaultdict
+
+    from db.accumulators import SHARED
+    from domain.adjudication import plan_year
+
+    b = SeedBuilder(seed=7, today=date(2025, 6, 1))
+    pool = ProviderPool([b.provider(specialty="Family Medicine"),
+                         b.provider(specialty="Physical Therapy"),
+                         b.provider(specialty="General Acute Care Hospital")])  # fmt: skip
+    for _ in range(30):
+        b.claims(b.family(employer=b.employer()), 40, pool)
+    rows = b.take()
+    policies = {p["id"]: p for p in rows["policies"]}
+    person, family = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])
+    for c in rows["claims"]:
+        if c["status"] not in SHARED:
+            continue
+        p = policies[c["policy_id"]]
+        year = plan_year(p["effective_date"], c["service_date"])[0]
+        for key, sums in (((c["policy_id"], c["dependent_id"], year), person),
+                          ((c["policy_id"], year), family)):  # fmt: skip
+            sums[key][0] += c["deductible_applied"]
+            sums[key][1] += c["member_responsibility"]
+    assert len(person) > len(family) > 20  # families where more than one person had care
+    for (policy_id, _, _), (ded, oop) in person.items():
+        p = policies[policy_id]
+        assert ded <= p["deductible_individual"] and oop <= p["out_of_pocket_max_individual"]
+    for (policy_id, _), (ded, oop) in family.items():
+        p = policies[policy_id]
+        if p["coverage_level"] != "individual":
+            assert ded <= p["deductible_family"] and oop <= p["out_of_pocket_max_family"]
+    # and the family's limit binds: someone in a family paid less deductible than their own
+    assert any(
+        0 < ded < policies[pid]["deductible_individual"]
+        and family[(pid, year)][0] == policies[pid]["deductible_family"]
+        for (pid, _, year), (ded, _) in person.items()
+    )
