@@ -33,7 +33,7 @@ from graph.outage import is_outage, message_for
 from graph.queries import Mutation, Query
 from graph.search import guard_searches
 from graph.subscriptions.api import Subscription
-from graph.subscriptions.socket import SocketOperations
+from graph.subscriptions.operations import SocketOperations
 
 log = logging.getLogger("claimgraph.graphql")
 
