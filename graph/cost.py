@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from typing import Any
 
 from graphql import (
@@ -239,13 +240,7 @@ class QueryBudget(ValidationCache):
         role = _role(ec.context)
         limit = self.settings.budget_for(role)
         try:
-            cost = operation_cost(
-                ec.schema._schema,
-                ec.graphql_document,
-                operation_name=ec.operation_name,
-                variables=ec.variables,
-                max_page=self.settings.max_page_size,
-            )
+            cost = _priced(ec, self.settings.max_page_size)
         except RecursionError:
             return None  # nested beyond reason: the depth rule refuses it next
         if hasattr(ec.context, "cost"):  # logged with the request (graph/logs.py)
@@ -269,6 +264,31 @@ class QueryBudget(ValidationCache):
                 yield
         except TimeoutError:
             raise ServiceUnavailable(TOO_SLOW, reason="deadline") from None
+
+
+_PRICES: OrderedDict[tuple, int] = OrderedDict()
+_PRICES_KEPT = 512
+
+
+def _priced(ec, max_page: int) -> int:
+    """The operation's worst case, remembered per document text when it has no variables
+    (the same dashboard asked again costs a dictionary look-up). With variables it is priced
+    each time: page sizes may come from them, and their values (a member number, a birth
+    date) are not kept in memory past the request."""
+    key = None
+    if not ec.variables:
+        key = (id(ec.schema), ec.query, ec.operation_name, max_page)
+        cost = _PRICES.get(key)
+        if cost is not None:
+            _PRICES.move_to_end(key)
+            return cost
+    cost = operation_cost(ec.schema._schema, ec.graphql_document, operation_name=ec.operation_name,
+                          variables=ec.variables, max_page=max_page)  # fmt: skip
+    if key is not None:
+        _PRICES[key] = cost
+        if len(_PRICES) > _PRICES_KEPT:
+            _PRICES.popitem(last=False)
+    return cost
 
 
 def _role(context) -> str | None:
