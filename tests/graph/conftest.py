@@ -15,6 +15,7 @@ import pytest
 
 # module-scoped, as when they lived in test_enrolment.py: each enrolment test file gets its own
 from tests.graph.enrolment_support import other_employer, own_employer  # noqa: F401
+from tests.graph.signin_support import make_user  # noqa: F401
 
 
 def _free_port() -> int:
