@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from domain import money
@@ -134,7 +134,8 @@ def new_dependent(
 ) -> tuple[D, date | None]:
     """The status and termination date a new dependent is recorded with. A child must be
     under the age-out limit when coverage starts; one enrolled late, who has aged out since,
-    is recorded aged out as of the end of the month they turned 26."""
+    is recorded aged out, its termination date (like every termination date, the first day
+    without coverage) the first of the month after they turned 26."""
     if R(relationship) != R.CHILD:
         return D.ACTIVE, None
     last = age_out_date(born)
@@ -145,7 +146,7 @@ def new_dependent(
             field="dateOfBirth",
         )
     if today > last:
-        return D.AGED_OUT, last
+        return D.AGED_OUT, last + timedelta(days=1)
     return D.ACTIVE, None
 
 

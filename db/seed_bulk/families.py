@@ -73,7 +73,7 @@ class FamilyRows:
                 last_month_end = _month_start(today) - timedelta(days=1)
                 span = (last_month_end - effective).days
                 birthday = effective + timedelta(days=rng.randint(31, span))
-                term = _month_start(birthday, -1) - timedelta(days=1)
+                term = _month_start(birthday, -1)  # the first day without coverage
                 out.append({"relationship": "child", "date_of_birth": years_ago(birthday, 26),
                             "status": "aged_out", "termination_date": term})  # fmt: skip
             else:

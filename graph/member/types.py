@@ -75,7 +75,7 @@ class Person(Node):
     termination_date = classified(
         "termination_date", BUSINESS, "enrolment_date", date,
         description="First day without coverage; null while coverage continues. For a child "
-        "who aged out it is the last day covered, the end of the month they turned 26.",
+        "who aged out, the first of the month after they turned 26.",
     )  # fmt: skip
     ssn = classified(
         "ssn", RESTRICTED, "ssn", str,

@@ -105,7 +105,12 @@ def test_a_child_enrolled_late_who_has_aged_out_since_is_recorded_aged_out():
     status, ended = enrolment.new_dependent(
         relationship="child", born=date(2000, 3, 10), start=date(2026, 1, 1), today=TODAY
     )
-    assert (status, ended) == (D.AGED_OUT, date(2026, 3, 31))
+    assert (status, ended) == (D.AGED_OUT, date(2026, 4, 1))  # the first day without
+    # as every termination date is read: a claim on 31 March is covered, on 1 April not
+    from domain.validation import Span
+
+    covered = Span("aged_out", date(2026, 1, 1), ended)
+    assert covered.covers(date(2026, 3, 31)) and not covered.covers(date(2026, 4, 1))
 
 
 def test_a_spouse_has_no_age_limit():

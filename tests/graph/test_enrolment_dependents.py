@@ -76,8 +76,8 @@ async def test_children_are_covered_until_the_end_of_the_month_they_turn_26(gql,
         enrollmentDate=str(TODAY - timedelta(days=3 * 365)),
     )  # fmt: skip
     born26 = too_old.replace(year=too_old.year + 26)
-    month_end = (born26.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    assert (late["status"], late["terminationDate"]) == ("AGED_OUT", str(month_end))
+    next_month = (born26.replace(day=28) + timedelta(days=4)).replace(day=1)
+    assert (late["status"], late["terminationDate"]) == ("AGED_OUT", str(next_month))
     # a spouse of any age
     spouse = await _add_dependent(
         gql, member["id"], relationship="SPOUSE", firstName="Dee", dateOfBirth="1960-01-01"
