@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Table, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, Table, and_, false, func, or_, select, true
 
 from db import tables as t
 from domain.access import AllOf, AnyOf, Compare, Everything, Nothing, Related, RowFilter
@@ -68,7 +68,17 @@ _OPS = {
     "not_in": lambda c, v: c.not_in(list(v)),
     "is_null": lambda c, v: c.is_(None),
     "not_null": lambda c, v: c.is_not(None),
+    # searches: the value is literal text (LIKE's % and _ in it are escaped)
+    "contains_ci": lambda c, v: c.icontains(v, autoescape=True),
+    "starts_with": lambda c, v: c.startswith(v, autoescape=True),
+    "has_ci": lambda c, v: _has_ci(c, v),
 }
+
+
+def _has_ci(column, value: str) -> ColumnElement[bool]:
+    """An array of texts holds `value`, case ignored."""
+    item = func.unnest(column).column_valued("item")
+    return select(item).where(func.lower(item) == value.lower()).exists()
 
 
 def where(table: Table, rule: RowFilter) -> ColumnElement[bool]:

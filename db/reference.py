@@ -68,6 +68,16 @@ HCPCS = {
     "V2100": "Single vision lens, sphere",
 }
 
+# HCPCS Level II codes added by migration 0014 (knee braces and knee care), in the same
+# short wording of our own: what a search for "knee" should find.
+HCPCS_KNEE = {
+    "E0935": "Continuous passive motion exercise device, knee only",
+    "J7321": "Hyaluronan injection into the knee joint (Hyalgan, Supartz, Visco-3), per dose",
+    "L1810": "Knee orthosis, elastic with joints, prefabricated",
+    "L1830": "Knee immobilizer, canvas, prefabricated, off-the-shelf",
+    "L1832": "Knee orthosis with adjustable knee joints, rigid support, prefabricated",
+}
+
 # Our own short labels for the claim adjustment reason codes the plan uses.
 ADJUSTMENT_REASONS = {
     "1": "Deductible", "2": "Coinsurance", "3": "Copay",

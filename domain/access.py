@@ -56,7 +56,10 @@ class Nothing:
 
 @dataclass(frozen=True, slots=True)
 class Compare:
-    """`field op value`, op one of = != < <= > >= in is_null not_null."""
+    """`field op value`, op one of = != < <= > >= in not_in is_null not_null, or a search:
+    contains_ci (the text holds `value`, case ignored), starts_with (the text begins with
+    `value`), has_ci (the list of texts holds `value`, case ignored). Search values are
+    literal: no wildcard in them means anything."""
 
     field: str
     op: str

@@ -196,6 +196,37 @@ class ProviderFilter:
     npi: str | None = reads(
         "Provider", "public", description="The provider's 10-digit National Provider Identifier."
     )
+    name: str | None = reads(
+        "Provider",
+        "public",
+        description="Find by name, case ignored: every word given must be part of the "
+        'organisation\'s name or of the practitioner\'s first or last name ("okoro", "ada '
+        'oko", "harbor clinic"). At most 100 characters; empty is BAD_USER_INPUT.',
+    )
+    zip_code: str | None = reads(
+        "Provider",
+        "public",
+        description="Where the practice is: five digits for that ZIP code (ZIP+4 codes under "
+        "it included), ZIP+4 (12345-6789) exactly, or three digits for the whole ZIP3 area "
+        "(958: Sacramento and around). No distances: the plan ships no table of ZIP centroids.",
+    )
+    language: str | None = reads(
+        "Provider",
+        "public",
+        description="A language spoken with patients, as the directory lists it (Spanish), "
+        "case ignored.",
+    )
+    accepting_new_patients: bool | None = reads(
+        "Provider",
+        "public",
+        description="True: only providers taking new patients; false: only those who are not.",
+    )
+    telehealth_available: bool | None = reads(
+        "Provider",
+        "public",
+        description="True: only providers offering visits by video or phone; false: only "
+        "those who do not.",
+    )
 
 
 @strawberry.input(description="Narrow a list of provider credentials" + _EVERY)

@@ -5,9 +5,11 @@ The inputs themselves are in graph/filter_inputs.py."""
 from __future__ import annotations
 
 from db.repos import Order
-from domain.access import Compare, Related, RowFilter, eq
+from domain import directory
+from domain.access import AnyOf, Compare, Related, RowFilter, eq
+from domain.errors import DomainError
 from graph.claim.inputs import id_equals, in_values
-from graph.errors import BadUserInput
+from graph.errors import BadUserInput, from_domain
 from graph.filter_inputs import (
     AppealFilter,
     ContractFilter,
@@ -128,7 +130,34 @@ def provider_filter(f: ProviderFilter | None) -> RowFilter | None:
         eq("state", f.state) if f.state else None,
         eq("primary_specialty", f.specialty) if f.specialty else None,
         eq("npi", f.npi) if f.npi else None,
+        *_directory_search(f),
     )
+
+
+_NAME_PARTS = ("organization_name", "first_name", "last_name")
+
+
+def _directory_search(f: ProviderFilter) -> list[RowFilter]:
+    """The directory's searches: by name, ZIP or ZIP3 area, language, new patients and
+    telehealth."""
+    out: list[RowFilter] = []
+    try:
+        if f.name is not None:
+            for word in directory.name_words(f.name, field="name"):
+                out.append(AnyOf(tuple(Compare(c, "contains_ci", word) for c in _NAME_PARTS)))
+        if f.zip_code is not None:
+            zip_code = directory.zip_match(f.zip_code, field="zipCode")
+            out.append(Compare("zip_code", "starts_with" if zip_code.prefix else "=",
+                               zip_code.value))  # fmt: skip
+        if f.language is not None:
+            out.append(Compare("languages_spoken", "has_ci", directory.language(f.language)))
+    except DomainError as exc:
+        raise from_domain(exc) from None
+    if f.accepting_new_patients is not None:
+        out.append(eq("accepting_new_patients", f.accepting_new_patients))
+    if f.telehealth_available is not None:
+        out.append(eq("telehealth_available", f.telehealth_available))
+    return out
 
 
 def credential_filter(f: CredentialFilter | None) -> RowFilter | None:

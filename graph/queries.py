@@ -53,6 +53,7 @@ from graph.member.types import Dependent, Member
 from graph.organisations import OrganisationQueries
 from graph.policy.mutations import PolicyMutations
 from graph.policy.types import Policy
+from graph.reference.queries import ReferenceQueries
 from graph.relay import Connection, Node
 from graph.rows import build
 from graph.user.types import User
@@ -291,6 +292,7 @@ class Query(
     ClaimValidationQueries,
     EligibilityQueries,
     ValidationQueries,
+    ReferenceQueries,
 ):
     pass
 

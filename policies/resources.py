@@ -80,6 +80,11 @@ class ValidationResult(Resource): ...
 class BreakGlassGrant(Resource): ...
 
 
+class ReferenceData(Resource):
+    """The code sets (diagnoses, procedures, places of service): one kind of record, no rows
+    to filter."""
+
+
 class FieldView(Resource):
     """The facts that decide field access on one kind of record, without the record itself.
 
@@ -155,6 +160,7 @@ FIELDS: dict[type[Resource], dict[str, Any]] = {
     ValidationRule: {"id": UUID},
     ValidationRun: {"id": UUID, "owner_id": UUID},
     ValidationResult: {"id": UUID, "run_id": UUID, "run": _one("ValidationRun", "run_id")},
+    ReferenceData: {},
 }
 
 # The names callers use (db/filters.py knows the same names).

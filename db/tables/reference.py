@@ -4,13 +4,34 @@ of service)."""
 from sqlalchemy import (
     Boolean,
     Column,
+    Computed,
+    Index,
     String,
     Table,
     Text,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from db.tables.base import _enum, metadata
 from domain import enums as e
+
+
+def _searchable(table: str) -> tuple:
+    """What a code picker searches by (migration 0014): the description's words as a stored
+    tsvector under a GIN index (full text), and the code under a pattern index (prefix)."""
+    return (
+        Column(
+            "search_vector",
+            TSVECTOR,
+            Computed(
+                "to_tsvector('english'::regconfig, coalesce(description, ''))", persisted=True
+            ),
+            nullable=False,
+        ),
+        Index(f"ix_{table}_search_vector", "search_vector", postgresql_using="gin"),
+        Index(f"ix_{table}_code_pattern", "code", postgresql_ops={"code": "varchar_pattern_ops"}),
+    )
+
 
 icd10_codes = Table(
     "ref_icd10_codes",
@@ -18,6 +39,7 @@ icd10_codes = Table(
     Column("code", String(8), primary_key=True),
     Column("description", Text, nullable=False),
     Column("billable", Boolean, nullable=False),
+    *_searchable("ref_icd10_codes"),
 )
 
 
@@ -28,6 +50,7 @@ procedure_codes = Table(
     *_enum("code_system", e.CodeSystem),
     # CPT descriptors are AMA-licensed: CPT rows carry no description.
     Column("description", Text),
+    *_searchable("ref_procedure_codes"),
 )
 
 

@@ -1,0 +1,1 @@
+"""The code sets people pick from: diagnoses, procedures and places of service."""
