@@ -71,7 +71,9 @@ class OrganisationQueries:
 
     @strawberry.field(
         description="The provider directory as your role may see it, in NPI order. Most roles "
-        "read only its public fields (name, NPI, specialty, network status)."
+        "read only its public fields (name, NPI, specialty, network status). Search it with "
+        "`filter`: by name, ZIP code or three-digit ZIP area, language, new patients and "
+        "telehealth."
     )
     async def providers(
         self,

@@ -280,8 +280,8 @@ class EntityQueries:
 
 @strawberry.type(
     description="Every read: the signed-in user, each kind of record by id and as a paged "
-    "list (only what your role may see), the auditor's and employers' tools, and claim "
-    "validation."
+    "list (only what your role may see), the auditor's and employers' tools, claim "
+    "validation, and the code sets claims are written with."
 )
 class Query(
     EntityQueries,
