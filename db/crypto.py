@@ -177,8 +177,10 @@ class Encrypted(TypeDecorator):
         self.context = context
 
     def process_bind_param(self, value, dialect):
-        if value is None or (isinstance(value, str) and value.startswith(f"{PREFIX}:")):
-            return value
+        # every value is sealed, even text that looks sealed already: a person may type
+        # "enc1:..." into a field, and storing it as it came would make it unreadable
+        if value is None:
+            return None
         return keyring().encrypt(self._to_text(value), self.context)
 
     def process_result_value(self, value, dialect):

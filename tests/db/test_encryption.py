@@ -101,3 +101,28 @@ async def _run(main, argv):
     import asyncio
 
     return await asyncio.to_thread(main, argv)
+
+
+async def test_text_that_looks_sealed_is_sealed_too(engine):
+    """A value typed as "enc1:k1:..." is a person's text like any other: stored encrypted and
+    read back as typed (it was stored as it came, then failed to decrypt on every read)."""
+    from sqlalchemy import update
+
+    looks_sealed = "enc1:k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    async with engine.connect() as conn:
+        await conn.begin()  # rolled back: the shared member stays as it was
+        member_id = (await conn.execute(select(members.c.id).limit(1))).scalar_one()
+        await conn.execute(
+            update(members).where(members.c.id == member_id).values(address_line2=looks_sealed)
+        )
+        read = (
+            await conn.execute(select(members.c.address_line2).where(members.c.id == member_id))
+        ).scalar_one()
+        stored = (
+            await conn.execute(
+                text("SELECT address_line2::text FROM members WHERE id = :i"), {"i": member_id}
+            )
+        ).scalar_one()
+        await conn.rollback()
+    assert read == looks_sealed
+    assert stored != looks_sealed and stored.startswith("enc1:")
