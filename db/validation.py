@@ -85,6 +85,7 @@ async def _families(conn, found: Lookups, numbers: list[str]) -> None:
             members.c.status,
             members.c.enrollment_date,
             members.c.termination_date,
+            members.c.suspended_from,
             d.c.id.label("d_id"),
             d.c.first_name.label("d_first_name"),
             d.c.date_of_birth.label("d_born"),
@@ -100,7 +101,7 @@ async def _families(conn, found: Lookups, numbers: list[str]) -> None:
     for r in result.mappings():
         subscriber, kin = people.setdefault(r["member_number"], (Person(
             r["id"], r["first_name"], r["date_of_birth"], r["status"], r["enrollment_date"],
-            r["termination_date"]), []))  # fmt: skip
+            r["termination_date"], suspended=r["suspended_from"]), []))  # fmt: skip
         if r["d_id"] is not None:
             kin.append(Person(r["d_id"], r["d_first_name"], r["d_born"], r["d_status"],
                               r["d_enrolled"], r["d_terminated"], r["d_relationship"]))  # fmt: skip

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from domain.membership import covered_until
 from domain.people import match_patient
 from domain.validation import Credential, Draft, Facts, Span, normalise_procedure
 
@@ -23,6 +24,7 @@ class Person:
     enrolled: date
     terminated: date | None
     relationship: str | None = None  # dependents only
+    suspended: date | None = None  # subscribers only: first day of a suspension
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +129,9 @@ def facts_for(
     key = duplicate_key(subscriber.id, match[1], provider_id, draft.service_date,
                         draft.procedure_codes)  # fmt: skip
     facts = Facts(
-        member=Span(subscriber.status, subscriber.enrolled, subscriber.terminated),
+        member=Span(subscriber.status, subscriber.enrolled, covered_until(
+            status=subscriber.status, termination=subscriber.terminated,
+            suspended=subscriber.suspended)),
         dependent=Span(dependent.status, dependent.enrolled, dependent.terminated)
         if dependent else None,
         dependent_born=dependent.born if dependent else None,

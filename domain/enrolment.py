@@ -163,7 +163,8 @@ def check_one_partner(relationship: R | str, covered: Iterable[R | str]) -> None
 DEPENDENT_TRANSITIONS: dict[D, frozenset[D]] = {
     # still active while a termination date is ahead; inactive once it has come
     D.ACTIVE: frozenset({D.ACTIVE, D.INACTIVE, D.AGED_OUT}),
-    D.INACTIVE: frozenset(),
+    # covered again when the subscriber whose termination ended them is reinstated
+    D.INACTIVE: frozenset({D.ACTIVE}),
     D.AGED_OUT: frozenset(),
 }
 

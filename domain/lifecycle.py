@@ -1,9 +1,10 @@
-"""The claim and appeal lifecycles as explicit transition tables (DOMAIN.md)."""
+"""The claim, appeal and member lifecycles as explicit transition tables (DOMAIN.md)."""
 
 from __future__ import annotations
 
 from domain.enums import AppealStatus as A
 from domain.enums import ClaimStatus as C
+from domain.enums import MemberStatus as M
 from domain.errors import IllegalTransition
 
 CLAIM_TRANSITIONS: dict[C, frozenset[C]] = {
@@ -39,4 +40,23 @@ def move_appeal(current: A | str, requested: A | str) -> A:
     current, requested = A(current), A(requested)
     if requested not in APPEAL_TRANSITIONS[current]:
         raise IllegalTransition("appeal", current, requested)
+    return requested
+
+
+MEMBER_TRANSITIONS: dict[M, frozenset[M]] = {
+    M.ACTIVE: frozenset({M.SUSPENDED, M.TERMINATED}),
+    # reinstated (the premium paid within the grace period), or terminated while suspended
+    M.SUSPENDED: frozenset({M.ACTIVE, M.TERMINATED}),
+    # reinstated: a termination reversed (entered in error, or rescinded by the employer)
+    M.TERMINATED: frozenset({M.ACTIVE}),
+    # a status of the source systems no mutation sets or leaves
+    M.INACTIVE: frozenset(),
+}
+
+
+def move_member(current: M | str, requested: M | str) -> M:
+    """The member's next status, or IllegalTransition naming both states."""
+    current, requested = M(current), M(requested)
+    if requested not in MEMBER_TRANSITIONS[current]:
+        raise IllegalTransition("member", current, requested)
     return requested

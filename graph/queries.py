@@ -48,6 +48,7 @@ from graph.filters import (
     policy_filter,
 )
 from graph.lookup import by_global_id
+from graph.member.lifecycle import MemberLifecycleMutations
 from graph.member.mutations import MemberMutations
 from graph.member.types import Dependent, Member
 from graph.organisations import OrganisationQueries
@@ -309,6 +310,7 @@ class Mutation(
     AdminMutations,
     ValidationMutations,
     MemberMutations,
+    MemberLifecycleMutations,
     PolicyMutations,
 ):
     pass

@@ -3,7 +3,8 @@
 resource Member {
     permissions = [
         "read", "enroll", "add_dependent", "update_contact", "open_break_glass",
-        "read_disclosures", "reveal_ssn", "check_eligibility"
+        "read_disclosures", "reveal_ssn", "check_eligibility", "suspend", "terminate",
+        "reinstate", "correct", "update_profile"
     ];
 }
 
@@ -49,6 +50,24 @@ has_permission(actor: User, "add_dependent", member: Member) if
 # that is audited; everywhere else it is masked to the last four.
 has_permission(actor: User, "reveal_ssn", _member: Member) if actor.role = "admin";
 
+# Suspending, terminating and reinstating a subscriber are enrolment: whoever may enrol the
+# member (admins; the member's employer for its own employees).
+has_permission(actor: User, "suspend", member: Member) if has_permission(actor, "enroll", member);
+has_permission(actor: User, "terminate", member: Member) if
+    has_permission(actor, "enroll", member);
+has_permission(actor: User, "reinstate", member: Member) if
+    has_permission(actor, "enroll", member);
+
+# Correcting a name or a birth date changes who the record says the person is: the plan's
+# staff only (admins), with a written reason, the old value kept in the audit trail.
+has_permission(actor: User, "correct", _member: Member) if actor.role = "admin";
+
+# Medical fields, language and communication preferences: the member keeps their own;
+# admins keep anyone's (what a member tells the plan by phone or on paper).
+has_permission(actor: User, "update_profile", member: Member) if
+    actor.role = "member" and member.id = actor.member_id;
+has_permission(actor: User, "update_profile", _member: Member) if actor.role = "admin";
+
 # Adjudicators and admins may open emergency (break-glass) access to one member.
 has_permission(actor: User, "open_break_glass", _member: Member) if plan_staff(actor);
 
@@ -60,7 +79,7 @@ has_permission(actor: User, "read_disclosures", member: Member) if
 resource Dependent {
     permissions = [
         "read", "grant_consent", "revoke_consent", "update_contact", "read_disclosures",
-        "reveal_ssn", "terminate"
+        "reveal_ssn", "terminate", "correct", "update_profile"
     ];
 }
 
@@ -101,6 +120,15 @@ has_permission(actor: User, "update_contact", dependent: Dependent) if
     actor.role = "dependent" and dependent.id = actor.dependent_id;
 has_permission(actor: User, "read_disclosures", dependent: Dependent) if
     actor.role = "dependent" and dependent.id = actor.dependent_id;
+
+# The same corrections of a dependent's name or birth date: admins, with a reason.
+has_permission(actor: User, "correct", _dependent: Dependent) if actor.role = "admin";
+
+# An adult dependent with a login keeps their own medical fields, language and
+# communication preferences; admins keep anyone's.
+has_permission(actor: User, "update_profile", dependent: Dependent) if
+    actor.role = "dependent" and dependent.id = actor.dependent_id;
+has_permission(actor: User, "update_profile", _dependent: Dependent) if actor.role = "admin";
 
 # Ending a dependent's coverage is enrolment too: whoever may enrol the subscriber (admins;
 # the subscriber's employer).

@@ -1,6 +1,7 @@
 """Employers, the members they enrol, members' dependents and their policies."""
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -76,6 +77,8 @@ members = Table(
     *_enum("status", e.MemberStatus, default="active"),
     Column("enrollment_date", Date, nullable=False),
     Column("termination_date", Date),
+    # first day without coverage while suspended (e.g. premium unpaid past the grace period)
+    Column("suspended_from", Date),
     _fk("employer_id", "employers"),
     Column("employee_id", Text),
     Column("preferred_language", String(8), nullable=False, server_default=text("'en'")),
@@ -108,6 +111,12 @@ dependents = Table(
     *_enum("status", e.DependentStatus, default="active"),
     Column("enrollment_date", Date, nullable=False),
     Column("termination_date", Date),
+    # ended by the subscriber's termination, and the end of their own they had before it:
+    # reinstating the subscriber gives both back
+    Column("ended_with_member", Boolean, nullable=False, server_default=text("false")),
+    Column("own_termination_date", Date),
+    Column("preferred_language", String(8), nullable=False, server_default=text("'en'")),
+    Column("communication_preferences", JSONB),
     *_timestamps(soft_delete=True),
     Index(None, "status"),
 )
@@ -146,6 +155,10 @@ policies = Table(
     Column("exclusions", JSONB),
     Column("network_restrictions", JSONB),
     _fk("created_by", "users"),
+    # bumped by every update: a change made from a stale read is refused (RecordChanged)
+    Column("version", Integer, nullable=False, server_default=text("1")),
+    # the policy of the plan year before, which this one continues (renewPolicy)
+    _fk("renews_policy_id", "policies"),
     *_timestamps(soft_delete=True),
     CheckConstraint("termination_date IS NULL OR termination_date > effective_date", name="dates"),
     CheckConstraint("coinsurance_percentage BETWEEN 0 AND 100", name="coinsurance"),

@@ -54,10 +54,13 @@ MEANINGS: Meanings = {
         "active member can be given dependents or policies.",
         MemberStatus.INACTIVE: "Not enrolled at present: claims for anyone under the member's "
         "number fail the eligibility check, and no coverage can be added.",
-        MemberStatus.SUSPENDED: "Enrolment on hold: claims for anyone under the member's number "
-        "fail the eligibility check, and no coverage can be added.",
-        MemberStatus.TERMINATED: "Enrolment ended: claims for service dates while enrolled "
-        "still pass the eligibility check; the person can be enrolled again.",
+        MemberStatus.SUSPENDED: "Enrolment on hold from the suspension date (suspendMember): "
+        "claims for anyone under the member's number for care from that date fail the "
+        "eligibility check, care before it stays covered; no coverage can be added. "
+        "reinstateMember lifts it.",
+        MemberStatus.TERMINATED: "Enrolment ended (terminateMember): claims for service dates "
+        "while enrolled still pass the eligibility check; reinstateMember reverses it, or the "
+        "person can be enrolled again.",
     },
     Relationship: {
         Relationship.SPOUSE: "The subscriber's spouse; a member covers one spouse or domestic "
@@ -71,8 +74,8 @@ MEANINGS: Meanings = {
     },
     DependentStatus: {
         DependentStatus.ACTIVE: "Covered; a termination date, if one is set, is still ahead.",
-        DependentStatus.INACTIVE: "Coverage ended (terminateDependent): the termination date "
-        "is the first day without coverage.",
+        DependentStatus.INACTIVE: "Coverage ended (terminateDependent, or with the "
+        "subscriber's termination): the termination date is the first day without coverage.",
         DependentStatus.AGED_OUT: "A child no longer covered: the end of the month they turned "
         "26 has passed.",
     },

@@ -26,7 +26,10 @@ def _member_eligible(draft: Draft, facts: Facts, cond) -> Iterable[Problem]:
     member = facts.member
     if not facts.patient_found or member is None:
         return
-    if member.status not in ("active", "terminated") or not member.covers(draft.service_date):
+    # judged by dates: a suspended or terminated member was covered until the date it began
+    if member.status not in ("active", "terminated", "suspended") or not member.covers(
+        draft.service_date
+    ):
         yield "The member was not enrolled on the service date.", "serviceDate"
 
 
