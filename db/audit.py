@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from db.crypto import keyring
 from db.tables import audit_log
 
 _DEFAULTS = {"fields": [], "success": True, "break_glass": False}
@@ -18,6 +19,25 @@ _COLUMNS = (
     "operation_name", "request_id", "client_ip", "user_agent", "success", "error",
     "old_values", "new_values",
 )  # fmt: skip
+
+
+def seal(values: dict[str, Any]) -> dict[str, str | None]:
+    """PHI for an audit row's old_values or new_values (a corrected name or birth date): each
+    value encrypted as the columns it came from are (AES-256-GCM, key id inside, bound to
+    `audit_log.<key>`), so the trail keeps it readable to the key holders, not to a reader of
+    the table. The log is append-only: values stay under the key they were sealed with."""
+    ring = keyring()
+    return {
+        k: None if v is None else ring.encrypt(v if isinstance(v, str) else v.isoformat(),
+                                              f"audit_log.{k}")
+        for k, v in values.items()
+    }  # fmt: skip
+
+
+def unseal(values: dict[str, str | None]) -> dict[str, str | None]:
+    """The values `seal` encrypted, as text (ISO dates for dates)."""
+    ring = keyring()
+    return {k: None if v is None else ring.decrypt(v, f"audit_log.{k}") for k, v in values.items()}
 
 
 async def write(conn, rows: list[dict[str, Any]]) -> None:

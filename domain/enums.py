@@ -59,6 +59,15 @@ class DependentStatus(StrEnum):
     AGED_OUT = "aged_out"
 
 
+class ContactChannel(StrEnum):
+    """A way the plan may reach a covered person about their coverage, claims and bills."""
+
+    EMAIL = "email"
+    SMS = "sms"
+    PHONE = "phone"
+    MAIL = "mail"
+
+
 class PlanType(StrEnum):
     """The kind of health plan a policy is sold as. A label only: claims are priced from the
     policy's own amounts and percentages, whatever the type."""

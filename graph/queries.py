@@ -48,8 +48,10 @@ from graph.filters import (
     policy_filter,
 )
 from graph.lookup import by_global_id
+from graph.member.corrections import CorrectionMutations
 from graph.member.lifecycle import MemberLifecycleMutations
 from graph.member.mutations import MemberMutations
+from graph.member.profile import ProfileMutations
 from graph.member.types import Dependent, Member
 from graph.organisations import OrganisationQueries
 from graph.policy.mutations import PolicyMutations
@@ -311,6 +313,8 @@ class Mutation(
     ValidationMutations,
     MemberMutations,
     MemberLifecycleMutations,
+    CorrectionMutations,
+    ProfileMutations,
     PolicyMutations,
 ):
     pass

@@ -3,6 +3,7 @@
 from domain.enum_meanings.base import Meanings
 from domain.enums import (
     BillingCycle,
+    ContactChannel,
     CoverageLevel,
     DependentStatus,
     EmployerPaymentMethod,
@@ -71,6 +72,13 @@ MEANINGS: Meanings = {
         "spouse or domestic partner at a time.",
         Relationship.OTHER: "Another person the plan lets the subscriber cover; no age limit "
         "applies.",
+    },
+    ContactChannel: {
+        ContactChannel.EMAIL: "Email to the address on record.",
+        ContactChannel.SMS: "Text messages to the phone number on record.",
+        ContactChannel.PHONE: "Phone calls to the number on record.",
+        ContactChannel.MAIL: "Letters to the home address on record (notices the law requires "
+        "on paper are mailed whatever the preference).",
     },
     DependentStatus: {
         DependentStatus.ACTIVE: "Covered; a termination date, if one is set, is still ahead.",

@@ -9,6 +9,7 @@ import strawberry
 
 from domain.masking import birth_year
 from domain.people import is_adult
+from domain.profile import CHANNELS
 from graph import enums
 from graph import loaders as ld
 from graph.claim.inputs import ClaimFilter, ClaimOrder, nested_claims
@@ -35,6 +36,17 @@ _ORDER = strawberry.argument(description="Sort order; latest submitted first if 
 
 def _birth_year(born: date, row) -> int:
     return born.year
+
+
+def _channels(prefs: dict | None, row) -> list | None:
+    if prefs is None:
+        return None
+    return [enums.ContactChannel(c) for c in CHANNELS if prefs.get(c)]
+
+
+def _preferred(prefs: dict | None, row):
+    chosen = (prefs or {}).get("preferred")
+    return enums.ContactChannel(chosen) if chosen else None
 
 
 @strawberry.interface(description="A person covered by the plan: a member or a dependent.")
@@ -76,6 +88,23 @@ class Person(Node):
         "termination_date", BUSINESS, "enrolment_date", date,
         description="First day without coverage; null while coverage continues. For a child "
         "who aged out, the first of the month after they turned 26.",
+    )  # fmt: skip
+    preferred_language = classified(
+        "preferred_language", PHI, "demographic", str,
+        description="Language for the plan's communications, as a language code (en unless "
+        "recorded otherwise).",
+    )  # fmt: skip
+    contact_channels = classified(
+        "communication_preferences", PHI, "contact", list[enums.ContactChannel],
+        render=_channels,
+        description="The ways the person accepts to be contacted; null when they never said "
+        "(the plan then uses every way it has on record).",
+    )  # fmt: skip
+    preferred_contact_channel = classified(
+        "communication_preferences", PHI, "contact", enums.ContactChannel,
+        render=_preferred,
+        description="The way the person prefers to be contacted, among those accepted; null "
+        "when they named none.",
     )  # fmt: skip
     ssn = classified(
         "ssn", RESTRICTED, "ssn", str,
@@ -123,11 +152,6 @@ class Member(Person):
         "an inactive or suspended member fail the eligibility check.",
     )  # fmt: skip
     employee_id = classified("employee_id", BUSINESS, "identifier", str, description=g.EMPLOYEE_ID)
-    preferred_language = classified(
-        "preferred_language", PHI, "demographic", str,
-        description="Language for the plan's communications, as a language code (en unless "
-        "recorded otherwise).",
-    )  # fmt: skip
     created_at = classified(
         "created_at", BUSINESS, "record_date", datetime,
         description="When the member record was created.",
