@@ -41,6 +41,7 @@ from graph.schema import build_schema
 from graph.signin import routes as signin_routes
 from graph.subscriptions.hub import Hub
 from graph.subscriptions.socket import SocketContext, SocketGate
+from graph.upkeep import Upkeep
 from graph.validation.worker import RunWorker
 from policies.engine import Authorizer
 
@@ -259,11 +260,13 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
         return JSONResponse({"status": "ready", "migration": revision})
 
     runs = RunWorker(engine, authorizer, settings=settings)
+    upkeep = Upkeep(engine, every=settings.upkeep_seconds)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
         runs.start()  # validation runs, in the background of every replica
         hub.start()  # the outbox listener that feeds this replica's subscribers
+        upkeep.start()  # policies expire and children age out as the days pass
         graphql.principals.start()  # the listener that keeps cached principals true
         settle_heap(settings.gc_threshold)  # start-up is done: freeze what it made
         try:
@@ -271,6 +274,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
         finally:
             await graphql.principals.stop()
             await hub.stop()
+            await upkeep.stop()
             await runs.stop()
             await engine.dispose()
 

@@ -100,6 +100,8 @@ class Settings:
     ws_queue_size: int = field(default_factory=lambda: _int("WS_QUEUE_SIZE", 1000))
     # how often each process looks for open appeals coming due (appealDeadlineApproaching)
     appeal_scan_seconds: int = field(default_factory=lambda: _int("APPEAL_SCAN_SECONDS", 60))
+    # how often each process expires policies and ages out children (graph/upkeep.py)
+    upkeep_seconds: int = field(default_factory=lambda: _int("UPKEEP_SECONDS", 3600))
     # The employer's claims summary: months are published once closed and this many months
     # more (late claims), then never revised; subscribers' snapshots are looked at this often.
     claims_summary_runout_months: int = field(

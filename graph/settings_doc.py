@@ -75,6 +75,10 @@ DESCRIPTIONS: dict[str, str] = {
     "ws_queue_size": "Events queued for one subscriber.",
     "appeal_scan_seconds": "How often each process looks for open appeals coming due "
     "(`appealDeadlineApproaching`).",
+    "upkeep_seconds": "How often each process moves what time alone changes: policies past "
+    "their termination date to expired, children past the end of the month they turned 26 to "
+    "aged out, dependents past their termination date to inactive (`graph/upkeep.py`); 0 "
+    "turns it off.",
     "claims_summary_runout_months": "An employer's claims summary publishes a month once it "
     "closed and this many months more (late claims), then never revises it.",
     "claims_summary_snapshot_seconds": "How often `claimsSummaryChanged` looks for a newly "

@@ -157,8 +157,6 @@ policies = Table(
     _fk("created_by", "users"),
     # bumped by every update: a change made from a stale read is refused (RecordChanged)
     Column("version", Integer, nullable=False, server_default=text("1")),
-    # the policy of the plan year before, which this one continues (renewPolicy)
-    _fk("renews_policy_id", "policies"),
     *_timestamps(soft_delete=True),
     CheckConstraint("termination_date IS NULL OR termination_date > effective_date", name="dates"),
     CheckConstraint("coinsurance_percentage BETWEEN 0 AND 100", name="coinsurance"),

@@ -1,7 +1,7 @@
 """Member and policy maintenance: a member's suspension date; dependents remember that
 their coverage ended with the subscriber's (and the end they had before), so reinstating the
 subscriber reinstates them; dependents keep a language and communication preferences of their
-own; policies carry a version (optimistic updates) and the policy a renewal continues.
+own; policies carry a version (optimistic updates; the expiry job bumps it).
 
 Revision ID: 0017_member_maintenance
 Revises: 0013_drug_tier
@@ -47,25 +47,9 @@ def upgrade() -> None:
         "policies",
         sa.Column("version", sa.Integer(), nullable=False, server_default=sa.text("1")),
     )
-    op.add_column("policies", sa.Column("renews_policy_id", sa.UUID(), nullable=True))
-    op.create_foreign_key(
-        op.f("fk_policies_renews_policy_id_policies"),
-        "policies",
-        "policies",
-        ["renews_policy_id"],
-        ["id"],
-    )
-    op.create_index(
-        op.f("ix_policies_renews_policy_id"), "policies", ["renews_policy_id"], unique=False
-    )
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_policies_renews_policy_id"), table_name="policies")
-    op.drop_constraint(
-        op.f("fk_policies_renews_policy_id_policies"), "policies", type_="foreignkey"
-    )
-    op.drop_column("policies", "renews_policy_id")
     op.drop_column("policies", "version")
     op.drop_column("dependents", "communication_preferences")
     op.drop_column("dependents", "preferred_language")
