@@ -73,18 +73,18 @@ async def active_children(conn, *, member_ids=None) -> list:
 
 
 async def age_out(conn, children: list) -> list:
-    """Each (id, last day covered) moved to aged out if still active; (id, member id,
+    """Each (id, first day without coverage) moved to aged out if still active; (id, member id,
     employer id) of those moved."""
     from sqlalchemy import update
 
     from db.tables import dependents, members
 
     moved = []
-    for dependent_id, last_day in children:
+    for dependent_id, ends in children:
         result = await conn.execute(
             update(dependents)
             .where(dependents.c.id == dependent_id, dependents.c.status == "active")
-            .values(status="aged_out", termination_date=last_day)
+            .values(status="aged_out", termination_date=ends)
             .returning(dependents.c.id, dependents.c.member_id)
         )
         moved += list(result.mappings())

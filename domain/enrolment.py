@@ -33,6 +33,12 @@ def age_out_date(born: date) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def age_out_termination(born: date) -> date:
+    """A child's termination date, read as every termination date is: the first day without
+    coverage, the first of the month after the 26th birthday's."""
+    return age_out_date(born) + timedelta(days=1)
+
+
 def child_covered(born: date, on: date) -> bool:
     return on <= age_out_date(born)
 
@@ -146,7 +152,7 @@ def new_dependent(
             field="dateOfBirth",
         )
     if today > last:
-        return D.AGED_OUT, last + timedelta(days=1)
+        return D.AGED_OUT, age_out_termination(born)
     return D.ACTIVE, None
 
 
@@ -186,10 +192,11 @@ def dependent_termination(
         raise DomainError(
             f"Coverage cannot end before it began ({enrolled}).", field="terminationDate"
         )
-    if R(relationship) == R.CHILD and termination > age_out_date(born):
+    if R(relationship) == R.CHILD and termination > age_out_termination(born):
         raise DomainError(
-            f"This child's coverage ends on {age_out_date(born)}, at the end of the month they "
-            f"turn {AGE_OUT}; choose that date or an earlier one.",
+            f"This child's coverage ends after {age_out_date(born)}, at the end of the month "
+            f"they turn {AGE_OUT}: the termination date (the first day without coverage) is "
+            f"{age_out_termination(born)} at the latest.",
             field="terminationDate",
         )
     return D.INACTIVE if termination <= today else D.ACTIVE

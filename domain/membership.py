@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from domain.enrolment import age_out_date
+from domain.enrolment import age_out_date, age_out_termination
 from domain.enums import DependentStatus as D
 from domain.enums import Relationship as R
 from domain.errors import DomainError
@@ -104,7 +104,7 @@ def reinstate_with_member(kin: list[Kin], *, today: date) -> list[KinChange]:
             continue
         end = k.own_termination
         if R(k.relationship) == R.CHILD and age_out_date(k.born) < today:
-            changes.append(KinChange(k.id, D.AGED_OUT, age_out_date(k.born), False, None))
+            changes.append(KinChange(k.id, D.AGED_OUT, age_out_termination(k.born), False, None))
         elif end is not None and end <= today:
             changes.append(KinChange(k.id, D.INACTIVE, end, False, None))
         else:

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from db import audit as audit_db
 from db import maintenance
 from db import workflows as wf
-from domain.enrolment import age_out_date, child_covered
+from domain.enrolment import age_out_termination, child_covered
 
 log = logging.getLogger("claimgraph.upkeep")
 TOPIC = "enrollment.changed"
@@ -35,7 +35,11 @@ async def run(
         children = await maintenance.active_children(conn, member_ids=members)
         aged = await maintenance.age_out(
             conn,
-            [(i, age_out_date(born)) for i, born in children if not child_covered(born, today)],
+            [
+                (i, age_out_termination(born))
+                for i, born in children
+                if not child_covered(born, today)
+            ],  # fmt: skip
         )
         lapsed = await maintenance.lapse_dependents(conn, today=today, member_ids=members)
         rows = []

@@ -146,13 +146,14 @@ def test_a_termination_before_coverage_began_is_refused():
 
 
 def test_a_childs_termination_cannot_pass_the_age_out_date():
-    # born 20 August 2001: covered to 31 August 2027
+    # born 20 August 2001: covered to 31 August 2027, so 1 September is the latest
+    # termination date (the first day without coverage)
     common = {"relationship": "child", "born": date(2001, 8, 20), "enrolled": date(2020, 1, 1)}
-    assert enrolment.dependent_termination(**common, termination=date(2027, 8, 31),
+    assert enrolment.dependent_termination(**common, termination=date(2027, 9, 1),
                                            today=TODAY) == D.ACTIVE  # fmt: skip
     with pytest.raises(DomainError) as exc:
-        enrolment.dependent_termination(**common, termination=date(2027, 9, 1), today=TODAY)
-    assert "2027-08-31" in str(exc.value)
+        enrolment.dependent_termination(**common, termination=date(2027, 9, 2), today=TODAY)
+    assert "2027-09-01" in str(exc.value)
 
 
 def test_only_an_active_dependent_is_terminated():

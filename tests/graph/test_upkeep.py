@@ -63,7 +63,8 @@ async def test_a_child_ages_out_after_the_month_they_turn_26(gql, engine):
     assert counts["dependents_aged_out"] == 1
     row = await _one(engine, "SELECT status, termination_date FROM dependents WHERE id = :d",
                      d=_uuid(child["id"]))  # fmt: skip
-    assert (row.status, row.termination_date) == ("aged_out", last)
+    # the first day without coverage, as every termination date
+    assert (row.status, row.termination_date) == ("aged_out", last + timedelta(days=1))
     spouse_row = await _one(engine, "SELECT status FROM dependents WHERE id = :d",
                             d=_uuid(spouse["id"]))  # fmt: skip
     assert spouse_row.status == "active"  # no age limit for a spouse
