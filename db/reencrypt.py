@@ -108,8 +108,8 @@ def reencrypt_sync(conn, *, batch: int = BATCH, commit=None, progress=None) -> i
     ):
         for row in rows:
             plain = {c.name: _plain(c, row[i + 1]) for i, c in enumerate(columns)}
-            values = {c.name: c.type.process_bind_param(plain[c.name], None) for c in columns}
-            values.update(blind_indexes(table.name, plain))
+            # the plaintext: the column types seal it under the active key as it is bound
+            values = dict(plain) | blind_indexes(table.name, plain)
             conn.execute(update(table).where(table.c.id == row[0]).values(**values))
         done += len(rows)
         if commit is not None:
