@@ -184,6 +184,7 @@ async def add_appeal(
     urgency: str,
     requested_amount: Decimal | None,
     due_at,
+    additional_information: str | None = None,
 ) -> RowMapping:
 
     from db.tables import appeals
@@ -198,6 +199,7 @@ async def add_appeal(
             appeal_reason=reason,
             urgency=urgency,
             requested_amount=requested_amount,
+            additional_information=additional_information,
             due_at=due_at,
             status="submitted",
         )  # fmt: skip

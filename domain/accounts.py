@@ -24,6 +24,25 @@ _TIE_FIELDS = {
     "jurisdiction": "jurisdiction",
 }
 
+# How an account is named to those who may not learn who it is (a member reading who decided
+# their claim): the role in words, as a letter from the plan would sign it.
+ROLE_TITLES: dict[Role, str] = {
+    Role.MEMBER: "Member",
+    Role.DEPENDENT: "Dependent",
+    Role.PROVIDER: "Provider staff",
+    Role.ADJUDICATOR: "Claims adjudicator",
+    Role.EMPLOYER: "Employer benefits administrator",
+    Role.REGULATOR: "State insurance regulator",
+    Role.AUDITOR: "Compliance officer",
+    Role.ADMIN: "Plan staff",
+}
+
+
+def role_title(role: str) -> str:
+    """The role of an account in words ("Claims adjudicator")."""
+    return ROLE_TITLES[Role(role)]
+
+
 TRANSITIONS: dict[UserStatus, frozenset[UserStatus]] = {
     UserStatus.ACTIVE: frozenset({UserStatus.INACTIVE, UserStatus.SUSPENDED}),
     UserStatus.SUSPENDED: frozenset({UserStatus.ACTIVE, UserStatus.INACTIVE}),

@@ -4,12 +4,14 @@ decision due dates and the overdue flag."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from domain.enums import OPEN_APPEAL_STATUSES, AppealStatus, AppealUrgency, ClaimStatus
-from domain.errors import DomainError
+from domain.errors import DomainError, IllegalTransition
 
+MAX_INFORMATION = 4000  # characters one addition may hold
+MAX_INFORMATION_TOTAL = 40000  # and all of an appeal's additional information together
 FILING_WINDOW = timedelta(days=180)  # (h)(3)(i)
 DECISION_TIME = {  # (i): urgent care, pre-service and post-service claims
     AppealUrgency.URGENT: timedelta(hours=72),
@@ -56,3 +58,44 @@ def status_after_appeal(before: str | None) -> ClaimStatus:
     if before is not None and ClaimStatus(before) in APPEALABLE:
         return ClaimStatus(before)
     return ClaimStatus.DENIED
+
+
+class AppealClosed(IllegalTransition):
+    """Information goes to an open appeal only; a decided or withdrawn one stays as it is."""
+
+    def __init__(self, current: AppealStatus) -> None:
+        DomainError.__init__(
+            self,
+            "An appeal that is {current} is closed: information can be added only while it is "
+            "open. File a new appeal if the decision allows one.",
+            field="appealId",
+            terms={"current": current},
+        )
+        self.current = self.requested = current
+
+
+def add_information(
+    existing: str | None, text: str, *, status: str, at: datetime, field: str
+) -> str:
+    """The appeal's additional information with `text` appended under the time it came in
+    (entries apart by a blank line, oldest first); refused once the appeal is closed."""
+    current = AppealStatus(status)
+    if current not in OPEN_APPEAL_STATUSES:
+        raise AppealClosed(current)
+    cleaned = text.strip()
+    if not cleaned:
+        raise DomainError("Write the information you want to add.", field=field)
+    if len(cleaned) > MAX_INFORMATION:
+        raise DomainError(
+            f"Add at most {MAX_INFORMATION} characters at a time; send the rest separately.",
+            field=field,
+        )
+    entry = f"[{at.astimezone(UTC):%Y-%m-%d %H:%M} UTC] {cleaned}"
+    combined = f"{existing}\n\n{entry}" if existing else entry
+    if len(combined) > MAX_INFORMATION_TOTAL:
+        raise DomainError(
+            "This appeal holds as much information as it can take; send documents by mail "
+            "or ask the plan how to add them.",
+            field=field,
+        )
+    return combined

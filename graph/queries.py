@@ -13,6 +13,7 @@ from graph.access.mutations import AccessMutations
 from graph.access.queries import AccessQueries
 from graph.admin.mutations import AdminMutations
 from graph.audit_log.queries import AuditQueries, DisclosureQueries
+from graph.claim.appeal_information import AppealInformationMutations
 from graph.claim.appeals import AppealMutations
 from graph.claim.inputs import (
     QUEUE,
@@ -309,6 +310,7 @@ class Mutation(
     ClaimMutations,
     SubmitClaimMutations,
     AppealMutations,
+    AppealInformationMutations,
     AdminMutations,
     ValidationMutations,
     MemberMutations,

@@ -90,7 +90,7 @@ has_permission(actor: User, "read", event: ClaimEvent) if
 
 
 resource Appeal {
-    permissions = ["read", "decide", "withdraw"];
+    permissions = ["read", "decide", "withdraw", "add_information"];
 }
 
 # Adjudicators and admins decide appeals (separation of duties is a domain rule: not the
@@ -99,6 +99,12 @@ has_permission(actor: User, "decide", _appeal: Appeal) if plan_staff(actor);
 
 # Whoever filed an appeal may withdraw it.
 has_permission(actor: User, "withdraw", appeal: Appeal) if appeal.filed_by = actor.user_id;
+
+# Whoever filed an appeal adds information to it while it is open (records, a letter from
+# the doctor); plan staff add what reaches the plan another way (mail, fax, a phone call).
+has_permission(actor: User, "add_information", appeal: Appeal) if
+    appeal.filed_by = actor.user_id;
+has_permission(actor: User, "add_information", _appeal: Appeal) if plan_staff(actor);
 
 # An appeal is visible exactly where its claim is.
 has_permission(actor: User, "read", appeal: Appeal) if

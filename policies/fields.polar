@@ -179,6 +179,38 @@ field_access(actor: User, v: FieldView, "accumulators", "visible") if
 field_access(_actor: User, v: FieldView, "clinical", "visible") if
     v.type in ["Claim", "ClaimLine", "Appeal"];
 
+# The adjudicator's notes on a decision are the plan's working notes: plan staff only. The
+# claim's own notes stay the provider's, read by whoever reads the claim (narrative).
+field_access(actor: User, v: FieldView, "adjudicator_notes", "visible") if
+    plan_staff(actor) and v.type = "Claim";
+
+
+# --- user accounts: who did what ------------------------------------------------------
+
+# An account's role (and its title in words) goes to whoever reads the row: a member's
+# timeline says that a claims adjudicator decided, never who (business, above). The person
+# behind an account (its email and display name) goes to the account's owner; to admins and
+# the auditor, who read every account; to adjudicators for plan and provider staff, not for
+# a member's or dependent's login (that is the person's contact, read and audited on their
+# record); and to provider staff for their own organisation's accounts (a colleague who
+# submitted). Members, other organisations' staff and regulators never learn which of the
+# plan's staff acted: staff identity is business data, but no one outside needs the name.
+field_access(_actor: User, v: FieldView, "account_name", "visible") if
+    v.type = "User" and v.own_account = true;
+field_access(actor: User, v: FieldView, "account_name", "visible") if
+    v.type = "User" and actor.role in ["admin", "auditor"];
+field_access(actor: User, v: FieldView, "account_name", "visible") if
+    v.type = "User" and actor.role = "adjudicator" and v.person_account = false;
+field_access(actor: User, v: FieldView, "account_name", "visible") if
+    v.type = "User" and actor.role = "provider" and v.own_organisation = true;
+
+# How an account is set up (its status, MFA, a regulator's state) is its owner's business
+# and the account keepers': the owner, admins and the auditor.
+field_access(_actor: User, v: FieldView, "account", "visible") if
+    v.type = "User" and v.own_account = true;
+field_access(actor: User, v: FieldView, "account", "visible") if
+    v.type = "User" and actor.role in ["admin", "auditor"];
+
 
 # --- restricted: tax ids ----------------------------------------------------------------
 

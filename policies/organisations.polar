@@ -120,6 +120,23 @@ has_permission(actor: User, "read", _account: Account) if actor.role = "admin";
 # The auditor reads accounts, to know who did what in the audit trail and break-glass queue.
 has_permission(actor: User, "read", _account: Account) if actor.role = "auditor";
 
+# Who did what on a claim (submittedBy, processedBy, assignedTo, Appeal.reviewedBy,
+# ClaimEvent.actor): everyone who reads claims reads the accounts of those who act on them,
+# plan staff and provider staff, so that a timeline can say "a claims adjudicator decided".
+# Which person it was is a field rule (fields.polar, account_name): members, providers of
+# other organisations and regulators get the role, not the name.
+claim_actor_role("provider");
+claim_actor_role("adjudicator");
+claim_actor_role("admin");
+has_permission(actor: User, "read", account: Account) if
+    actor.role in ["member", "dependent", "provider", "adjudicator", "regulator"] and
+    claim_actor_role(account.role);
+
+# Adjudicators also read the logins of members and dependents who filed or withdrew an
+# appeal (by role only: their names and addresses are the member record's, read there).
+has_permission(actor: User, "read", account: Account) if
+    actor.role = "adjudicator" and account.role in ["member", "dependent"];
+
 
 resource BreakGlassGrant {
     permissions = ["read", "close_review"];

@@ -90,8 +90,9 @@ class FieldView(Resource):
 
     `type` is the GraphQL type; the flags say how the principal relates to the record
     (an adult dependent, consent on record, a break-glass grant for its member, own
-    organisation). Decisions are cached per view, so a page of 50 rows costs a handful of
-    policy evaluations rather than 50.
+    organisation; for a user account, whether it is the principal's own and whether it is a
+    member's or dependent's login). Decisions are cached per view, so a page of 50 rows
+    costs a handful of policy evaluations rather than 50.
     """
 
     @classmethod
@@ -99,8 +100,9 @@ class FieldView(Resource):
         """A view of a kind of record with no row at hand (a filter, an id handed in): the
         facts that grant the least (an adult, no consent, no break-glass, not one's own)."""
         return cls(
-            type=type_name, adult=True, consented=False, break_glass=False, own_organisation=False
-        )
+            type=type_name, adult=True, consented=False, break_glass=False,
+            own_organisation=False, own_account=False, person_account=True,
+        )  # fmt: skip
 
 
 def _one(other: str, mine: str) -> Relation:
@@ -154,7 +156,7 @@ FIELDS: dict[type[Resource], dict[str, Any]] = {
         "contract": _one("Contract", "contract_id"),
     },
     Employer: {"id": UUID, "state": str},
-    Account: {"id": UUID},
+    Account: {"id": UUID, "role": str},
     BreakGlassGrant: {"id": UUID, "user_id": UUID, "member_id": UUID},
     AuditEntry: {"id": UUID, "user_id": UUID, "subject_member_id": UUID},
     ValidationRule: {"id": UUID},

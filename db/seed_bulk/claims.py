@@ -103,7 +103,7 @@ class ClaimRows:
             "member_responsibility": money(ded + copay + coins) if approves else None,
             "status": status, "denial_code": denial and denial[0],
             "denial_reason": denial and denial[1],
-            "notes": "Denial overturned on appeal." if appeal == "overturned" else None,
+            "adjudicator_notes": "Denial overturned on appeal." if appeal == "overturned" else None,
             "submitted_by": submitted_by, "processed_by": adjudicator if decision else None,
             "assigned_to": None if status == "submitted" else adjudicator, "priority": priority,
             "triage_confidence": verdict.confidence,

@@ -54,7 +54,8 @@ claims = Table(
     *_enum("status", e.ClaimStatus, default="submitted"),
     Column("denial_code", String(8)),
     Column("denial_reason", Text),
-    Column("notes", Text),
+    Column("notes", Text),  # the submitter's, as filed
+    Column("adjudicator_notes", Text),  # the plan's, on its decision: staff only
     _fk("submitted_by", "users"),
     _fk("processed_by", "users"),
     _fk("assigned_to", "users"),

@@ -14,15 +14,19 @@ from domain import appeals as rules
 from domain import lifecycle, money
 from domain.errors import DomainError, IllegalTransition
 from graph.claim.mutations import _changed, _Conflict, _record_change
+from graph.claim.payloads import (
+    AppealDecided,
+    AppealFiled,
+    AppealWithdrawn,
+    DecideAppealResult,
+    FileAppealResult,
+    WithdrawAppealResult,
+)
 from graph.claim.types import Appeal, Claim
 from graph.context import Info
 from graph.guard import claim_related, require
 from graph.lookup import by_global_id
 from graph.results import (
-    IllegalStatusChange,
-    InvalidInput,
-    NotAllowed,
-    RecordChanged,
     illegal,
     invalid,
     invalid_field,
@@ -60,49 +64,6 @@ class AppealOutcome(Enum):
     )
 
 
-@strawberry.type(description="The appeal as filed, with its decision due date.")
-class AppealFiled:
-    appeal: Appeal = strawberry.field(
-        description="The new appeal: SUBMITTED, with its number and due date."
-    )
-    claim: Claim = strawberry.field(description="The claim, now APPEALED, with its new version.")
-
-
-@strawberry.type(description="The appeal decided; an overturned claim awaits re-adjudication.")
-class AppealDecided:
-    appeal: Appeal = strawberry.field(
-        description="The appeal, now UPHELD or OVERTURNED, with its decision date and reason."
-    )
-    claim: Claim = strawberry.field(
-        description="The claim: back at the appealed decision when upheld; still APPEALED, "
-        "awaiting adjudicateClaim, when overturned."
-    )
-
-
-FileAppealResult = Annotated[
-    AppealFiled | InvalidInput | IllegalStatusChange | RecordChanged,
-    strawberry.union("FileAppealResult"),
-]
-
-
-@strawberry.type(description="The appeal withdrawn; the claim is back at its decision.")
-class AppealWithdrawn:
-    appeal: Appeal = strawberry.field(description="The appeal, now WITHDRAWN.")
-    claim: Claim = strawberry.field(
-        description="The claim, back at the decision that was appealed, with its new version."
-    )
-
-
-WithdrawAppealResult = Annotated[
-    AppealWithdrawn | IllegalStatusChange | RecordChanged,
-    strawberry.union("WithdrawAppealResult"),
-]
-DecideAppealResult = Annotated[
-    AppealDecided | NotAllowed | IllegalStatusChange | RecordChanged,
-    strawberry.union("DecideAppealResult"),
-]
-
-
 @strawberry.type
 class AppealMutations:
     @strawberry.mutation(
@@ -136,6 +97,15 @@ class AppealMutations:
                 "with at most two decimal places; leave it out to name none."
             ),
         ] = None,
+        additional_information: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Anything more in support of the appeal (what the doctor said, "
+                "records you have), up to 4,000 characters; kept as the appeal's "
+                "additionalInformation under the time of filing. Add more later with "
+                "addAppealInformation while the appeal is open."
+            ),
+        ] = None,
     ) -> FileAppealResult:
         claim = await by_global_id(info, claim_id, expected="Claim")
         row = claim._row
@@ -146,6 +116,15 @@ class AppealMutations:
         if requested_amount is not None:
             try:
                 requested_amount = money.amount(requested_amount, field="requestedAmount")
+            except DomainError as exc:
+                return invalid(exc)
+        information = None
+        if additional_information is not None and additional_information.strip():
+            try:
+                information = rules.add_information(
+                    None, additional_information, status="submitted", at=now,
+                    field="additionalInformation",
+                )  # fmt: skip
             except DomainError as exc:
                 return invalid(exc)
         try:
@@ -163,7 +142,7 @@ class AppealMutations:
                 appeal = await wf.add_appeal(
                     db, claim_id=row["id"], filed_by=ctx.principal.user_id, reason=reason.strip(),
                     urgency=urgency.value, requested_amount=requested_amount,
-                    due_at=rules.due_at(now, urgency.value),
+                    due_at=rules.due_at(now, urgency.value), additional_information=information,
                 )  # fmt: skip
                 updated, _ = await _record_change(
                     db, ctx, row, action="appeal_filed", new_status="appealed", values={}

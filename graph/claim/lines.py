@@ -10,6 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from graph import enums
+from graph.claim.actors import acted_by
 from graph.fields import BUSINESS, PHI, Classified, classified
 from policies.resources import FieldView
 
@@ -158,6 +159,12 @@ class ClaimEvent(Classified):
         "record_date",
         datetime,
         description="When the step happened; the timeline is in this order.",
+    )
+
+    actor = acted_by(
+        "actor_id",
+        "Who took the step: provider staff, a claims adjudicator, plan staff, or the member "
+        "or provider who appealed; null for steps of no one's (loaded from a source system).",
     )
 
     @staticmethod

@@ -251,7 +251,7 @@ async def _adjudicate(db, ctx, row, input: AdjudicateClaimInput, requested: str)
         "status": outcome.status,
         "processed_by": ctx.principal.user_id,
         "processed_date": _now(),
-        "notes": input.notes or row["notes"],
+        "adjudicator_notes": (input.notes or "").strip() or row["adjudicator_notes"],
     }
     zero = Decimal("0.00")
     if outcome.cost is None:

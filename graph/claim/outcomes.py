@@ -10,6 +10,7 @@ import strawberry
 from domain.enums import OPEN_APPEAL_STATUSES
 from graph import enums
 from graph import loaders as ld
+from graph.claim.actors import acted_by
 from graph.claim.refs import ClaimRef, PolicyRef, one
 from graph.context import Info
 from graph.fields import BUSINESS, PHI, classified
@@ -43,8 +44,9 @@ class Appeal(Node):
         PHI,
         "narrative",
         str,
-        description="Further information sent in support of the appeal; null when none "
-        "was (fileAppeal takes only the reason).",
+        description="Further information in support of the appeal, from fileAppeal and "
+        "addAppealInformation: each addition under the time it came in, as [YYYY-MM-DD HH:MM "
+        "UTC], oldest first, apart by a blank line; null when none was sent.",
     )
     requested_amount = classified(
         "requested_amount",
@@ -111,6 +113,12 @@ class Appeal(Node):
         render=lambda due, row: (
             row["status"] in OPEN_APPEAL_STATUSES and datetime.now(due.tzinfo) > due
         ),
+    )
+
+    reviewed_by = acted_by(
+        "reviewed_by",
+        "Who decided the appeal (decideAppeal): never the claim's own adjudicator; null "
+        "while it is open or when it was withdrawn.",
     )
 
     @staticmethod

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import strawberry
 
-from graph.claim.types import Claim
-from graph.results import IllegalStatusChange, InvalidInput, RecordChanged
+from graph.claim.types import Appeal, Claim
+from graph.results import IllegalStatusChange, InvalidInput, NotAllowed, RecordChanged
 
 _SEQUENCE = (
     "The sequence number of this change's event; pass it as `after` to claimStatusChanged to "
@@ -62,8 +62,9 @@ class AdjudicateClaimInput:
     )
     notes: str | None = strawberry.field(
         default=None,
-        description="Notes on the decision for the claim's record; when given, they replace "
-        "the claim's notes.",
+        description="Your working notes on the decision, kept as the claim's adjudicatorNotes "
+        "(plan staff read them; members and providers do not); when given, they replace the "
+        "notes of an earlier decision. The provider's notes are never changed.",
     )
 
 
@@ -115,3 +116,62 @@ class PaymentMethodInput(Enum):
     ACH = strawberry.enum_value("ach", description="A transfer over the ACH network.")
     CHECK = strawberry.enum_value("check", description="A paper check.")
     WIRE = strawberry.enum_value("wire", description="A wire transfer.")
+
+
+# --- appeals ---------------------------------------------------------------------------
+
+
+@strawberry.type(description="The appeal as filed, with its decision due date.")
+class AppealFiled:
+    appeal: Appeal = strawberry.field(
+        description="The new appeal: SUBMITTED, with its number and due date."
+    )
+    claim: Claim = strawberry.field(description="The claim, now APPEALED, with its new version.")
+
+
+@strawberry.type(description="The appeal decided; an overturned claim awaits re-adjudication.")
+class AppealDecided:
+    appeal: Appeal = strawberry.field(
+        description="The appeal, now UPHELD or OVERTURNED, with its decision date and reason."
+    )
+    claim: Claim = strawberry.field(
+        description="The claim: back at the appealed decision when upheld; still APPEALED, "
+        "awaiting adjudicateClaim, when overturned."
+    )
+
+
+FileAppealResult = Annotated[
+    AppealFiled | InvalidInput | IllegalStatusChange | RecordChanged,
+    strawberry.union("FileAppealResult"),
+]
+
+
+@strawberry.type(description="The appeal withdrawn; the claim is back at its decision.")
+class AppealWithdrawn:
+    appeal: Appeal = strawberry.field(description="The appeal, now WITHDRAWN.")
+    claim: Claim = strawberry.field(
+        description="The claim, back at the decision that was appealed, with its new version."
+    )
+
+
+WithdrawAppealResult = Annotated[
+    AppealWithdrawn | IllegalStatusChange | RecordChanged,
+    strawberry.union("WithdrawAppealResult"),
+]
+DecideAppealResult = Annotated[
+    AppealDecided | NotAllowed | IllegalStatusChange | RecordChanged,
+    strawberry.union("DecideAppealResult"),
+]
+
+
+@strawberry.type(description="The information added to an open appeal.")
+class AppealInformationAdded:
+    appeal: Appeal = strawberry.field(
+        description="The appeal with its additionalInformation, your addition last."
+    )
+
+
+AddAppealInformationResult = Annotated[
+    AppealInformationAdded | InvalidInput | IllegalStatusChange | RecordChanged,
+    strawberry.union("AddAppealInformationResult"),
+]

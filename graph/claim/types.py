@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 
 from graph import enums
 from graph import loaders as ld
+from graph.claim.actors import ClaimActors
 from graph.claim.lines import ClaimEvent, ClaimLine
 from graph.claim.outcomes import Appeal, Payment
 from graph.claim.refs import DependentRef, MemberRef, PolicyRef, ProviderRef, one
@@ -37,7 +38,7 @@ def _flag(column: str, description: str):
     "how the plan decided and what it paid. Amounts are US dollars. Regulators see it "
     "de-identified: its number, dates and free text are null."
 )
-class Claim(Node):
+class Claim(Node, ClaimActors):
     claim_number = classified(
         "claim_number",
         BUSINESS,
@@ -194,8 +195,8 @@ class Claim(Node):
         PHI,
         "narrative",
         str,
-        description="Free-text notes: the submitter's, replaced by the adjudicator's when a "
-        "decision comes with notes. May mention the patient's care.",
+        description="The submitter's free-text notes, as filed; a decision never changes them "
+        "(the adjudicator's are adjudicatorNotes). May mention the patient's care.",
     )
     triage_confidence = classified(
         "triage_confidence",

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import strawberry
 
+from domain.accounts import role_title
 from graph import enums
 from graph import loaders as ld
 from graph.context import Info
@@ -32,36 +33,56 @@ async def _tied(info: Info, loader, cls, key: UUID | None) -> Any:
     return build_optional(cls, await info.context.loader(loader).load(key))
 
 
-@strawberry.type(description="A user of the API and the records its role is tied to.")
+@strawberry.type(
+    description="A user of the API and the records its role is tied to; also who did what on "
+    "a claim or appeal. Whoever may read a claim sees the role of those who acted on it; who "
+    "they are (email, display name) only their own organisation, the plan's staff and the "
+    "account's owner."
+)
 class User(Node):
     email = classified(
-        "email", BUSINESS, "business", str,
-        description="The address the user signs in with; one account per address.",
+        "email", BUSINESS, "account_name", str,
+        description="The address the user signs in with; one account per address. Null "
+        "with FORBIDDEN for a plan staff account to members, providers and regulators.",
     )  # fmt: skip
     display_name = classified(
-        "display_name", BUSINESS, "business", str,
-        description="The name shown for the user in the app; null when none was given.",
+        "display_name", BUSINESS, "account_name", str,
+        description="The name shown for the user in the app; null when none was given. "
+        "Hidden as email is.",
     )  # fmt: skip
     role = classified(
         "role", BUSINESS, "business", enums.Role,
         description="The one role the user acts in; it decides what they may see and do.",
     )  # fmt: skip
+    role_title = classified(
+        "role", BUSINESS, "business", str,
+        description="The role in words, as a letter from the plan would sign (Claims "
+        "adjudicator, Provider staff, Plan staff, Member): what a member or provider is "
+        "told of who acted on their claim.",
+        render=lambda role, row: role_title(role),
+    )  # fmt: skip
     jurisdiction = classified(
-        "jurisdiction", BUSINESS, "business", str,
+        "jurisdiction", BUSINESS, "account", str,
         description="For a regulator, the two-letter US state its reads are limited to (CA).",
     )  # fmt: skip
     mfa_enabled = classified(
-        "mfa_enabled", BUSINESS, "business", bool,
+        "mfa_enabled", BUSINESS, "account", bool,
         description="Whether signing in with a password also takes a one-time code (TOTP).",
     )  # fmt: skip
     status = classified(
-        "status", BUSINESS, "business", enums.UserStatus,
+        "status", BUSINESS, "account", enums.UserStatus,
         description="Whether the account may sign in.",
     )  # fmt: skip
 
     @staticmethod
     def field_view(principal, row, today) -> FieldView:
-        return FieldView(type="User")
+        mine = principal.provider_id
+        return FieldView(
+            type="User",
+            own_account=row["id"] == principal.user_id,
+            own_organisation=mine is not None and row["provider_id"] == mine,
+            person_account=row["role"] in ("member", "dependent"),
+        )
 
     @strawberry.field(description="The member record, for a member.")
     @relation(ld.MemberByIdLoader, "member_id")
