@@ -143,3 +143,15 @@ PROVIDER_TAX_ID: dict[str, str] = {
     "employer@example.com": "hidden",
     "regulator@example.com": "hidden",
 }
+
+# Who acted on a claim (Claim.submittedBy, processedBy, ...; ACCESS.md "who acted on a claim
+# or appeal"): of a claim the provider persona's organisation submitted and the adjudicator
+# persona decided, whether each persona learns the person ("value": email and display name)
+# or only the role ("hidden": role and roleTitle; email and displayName null with FORBIDDEN).
+ACTORS: dict[str, dict[str, str]] = {
+    "admin@example.com": {"submittedBy": "value", "processedBy": "value"},
+    "adjudicator2@example.com": {"submittedBy": "value", "processedBy": "value"},
+    "member@example.com": {"submittedBy": "hidden", "processedBy": "hidden"},
+    "provider@example.com": {"submittedBy": "value", "processedBy": "hidden"},
+    "regulator@example.com": {"submittedBy": "hidden", "processedBy": "hidden"},
+}

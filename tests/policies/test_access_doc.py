@@ -125,3 +125,16 @@ def test_adult_dependents_consent_agrees():
     assert without["firstName"] == without["dateOfBirth"] == "value"
     assert {without["phone"], without["allergies"]} == {"hidden"}
     assert "hidden" not in with_consent.values()
+
+
+@pytest.mark.parametrize("persona", sorted(matrix.ACTORS))
+def test_who_acted_agrees(persona):
+    """Plan staff behind a claim (processedBy) by name only where the page says all; the
+    claim's own provider staff (submittedBy) also to that organisation's staff."""
+    cell = _cell(persona, "who acted on a claim or appeal")
+    everyone = cell.startswith("all")
+    staff = "value" if everyone else "hidden"
+    own_staff = "value" if everyone or "own organisation's staff all" in cell else "hidden"
+    assert not everyone or "role only" not in cell.split(";")[0], cell
+    assert (staff == "hidden") == (cell.startswith("role only") or "others role only" in cell)
+    assert matrix.ACTORS[persona] == {"submittedBy": own_staff, "processedBy": staff}, cell
