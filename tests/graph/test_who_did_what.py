@@ -40,8 +40,8 @@ DECIDE = """mutation($a: ID!) { decideAppeal(appealId: $a, outcome: UPHOLD, reas
 WHO = """query($id: ID!) { node(id: $id) { ... on Claim { notes adjudicatorNotes
   submittedBy { id role roleTitle email displayName }
   assignedTo { role roleTitle displayName }
-  processedBy { role roleTitle email displayName }
-  appeals { reviewedBy { role roleTitle email } }
+  processedBy { id role roleTitle email displayName }
+  appeals { reviewedBy { id role roleTitle email } }
   events { action actor { role roleTitle email } } } } }"""
 
 
@@ -112,10 +112,11 @@ async def test_plan_staff_see_who_did_each_step(gql, story, users):
     jordan = {"role": "ADJUDICATOR", "roleTitle": "Claims adjudicator",
               "displayName": "Jordan Adjudicator"}  # fmt: skip
     assert claim["assignedTo"] == jordan
-    assert claim["processedBy"] == jordan | {"email": ADJUDICATOR}
-    assert claim["appeals"] == [{"reviewedBy": {"role": "ADJUDICATOR",
-                                                "roleTitle": "Claims adjudicator",
-                                                "email": ADJUDICATOR2}}]  # fmt: skip
+    assert claim["processedBy"] == jordan | {
+        "id": to_global_id("User", users[ADJUDICATOR]["id"]), "email": ADJUDICATOR}  # fmt: skip
+    assert claim["appeals"] == [{"reviewedBy": {
+        "id": to_global_id("User", users[ADJUDICATOR2]["id"]), "role": "ADJUDICATOR",
+        "roleTitle": "Claims adjudicator", "email": ADJUDICATOR2}}]  # fmt: skip
     steps = [(e["action"], e["actor"] and e["actor"]["role"]) for e in claim["events"]]
     assert steps == [("submitted", "PROVIDER"), ("review_started", "ADJUDICATOR"),
                      ("adjudicated", "ADJUDICATOR"), ("appeal_filed", "MEMBER"),
@@ -135,6 +136,8 @@ async def test_who_sees_which_user(gql, story, persona, users):
     assert (claim["processedBy"]["role"], claim["processedBy"]["roleTitle"]) == (
         "ADJUDICATOR", "Claims adjudicator")  # fmt: skip
     assert claim["appeals"][0]["reviewedBy"]["roleTitle"] == "Claims adjudicator"
+    # without a name, the ids still show the appeal was decided by someone else ((h)(3)(ii))
+    assert claim["appeals"][0]["reviewedBy"]["id"] != claim["processedBy"]["id"]
     for field, email, name in [("submittedBy", PROVIDER, "Riverside Front Desk"),
                                ("processedBy", ADJUDICATOR, "Jordan Adjudicator")]:  # fmt: skip
         paths = {("node", field, "email"), ("node", field, "displayName")}
