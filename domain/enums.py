@@ -239,9 +239,23 @@ class ClaimStatus(StrEnum):
     DENIED = "denied"
     APPEALED = "appealed"
     PAID = "paid"
+    REPLACED = "replaced"
+    VOIDED = "voided"
 
 
 OPEN_CLAIM_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.UNDER_REVIEW)
+# A claim the provider replaced or voided no longer stands: it costs the member nothing,
+# counts toward no limit, and no duplicate check matches it.
+SUPERSEDED_CLAIM_STATUSES = (ClaimStatus.REPLACED, ClaimStatus.VOIDED)
+
+
+class ClaimFrequency(StrEnum):
+    """How a claim was filed, as the claim frequency code of an X12 837 (CLM05-3) says it: a
+    first bill for the care, or a replacement of a claim filed before. A void (code 8) files
+    no claim of its own: it moves the claim it names to VOIDED (voidClaim)."""
+
+    ORIGINAL = "original"
+    REPLACEMENT = "replacement"
 
 
 class Priority(StrEnum):

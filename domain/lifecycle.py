@@ -7,16 +7,23 @@ from domain.enums import ClaimStatus as C
 from domain.enums import MemberStatus as M
 from domain.errors import IllegalTransition
 
+# The provider may correct (replace) or void a claim at any step but one: while it is
+# appealed, the appeal decides the claim, so it must end first (decided or withdrawn).
+_CORRECTED = frozenset({C.REPLACED, C.VOIDED})
+
 CLAIM_TRANSITIONS: dict[C, frozenset[C]] = {
     # adjudication may start straight from submitted
-    C.SUBMITTED: frozenset({C.UNDER_REVIEW, C.APPROVED, C.PARTIALLY_APPROVED, C.DENIED}),
-    C.UNDER_REVIEW: frozenset({C.APPROVED, C.PARTIALLY_APPROVED, C.DENIED}),
-    C.APPROVED: frozenset({C.PAID}),
-    C.PARTIALLY_APPROVED: frozenset({C.PAID, C.APPEALED}),
-    C.DENIED: frozenset({C.APPEALED}),
+    C.SUBMITTED: frozenset({C.UNDER_REVIEW, C.APPROVED, C.PARTIALLY_APPROVED, C.DENIED})
+    | _CORRECTED,
+    C.UNDER_REVIEW: frozenset({C.APPROVED, C.PARTIALLY_APPROVED, C.DENIED}) | _CORRECTED,
+    C.APPROVED: frozenset({C.PAID}) | _CORRECTED,
+    C.PARTIALLY_APPROVED: frozenset({C.PAID, C.APPEALED}) | _CORRECTED,
+    C.DENIED: frozenset({C.APPEALED}) | _CORRECTED,
     # a decided appeal: overturned -> re-adjudicated; upheld -> stays denied
     C.APPEALED: frozenset({C.APPROVED, C.PARTIALLY_APPROVED, C.DENIED}),
-    C.PAID: frozenset(),
+    C.PAID: _CORRECTED,
+    C.REPLACED: frozenset(),
+    C.VOIDED: frozenset(),
 }
 
 APPEAL_TRANSITIONS: dict[A, frozenset[A]] = {

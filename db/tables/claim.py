@@ -75,7 +75,16 @@ claims = Table(
     Column("is_duplicate", Boolean, nullable=False, server_default=text("false")),
     Column("validation_warnings", JSONB),
     Column("version", Integer, nullable=False, server_default=text("1")),
+    # a corrected claim (X12 frequency code 7) names the claim it replaces, and the replaced
+    # claim names its replacement; each is replaced at most once (the unique constraints)
+    *_enum("frequency_code", e.ClaimFrequency, default="original"),
+    Column("replaces_claim_id", UUID(as_uuid=True), ForeignKey("claims.id"), unique=True),
+    Column("replaced_by_claim_id", UUID(as_uuid=True), ForeignKey("claims.id"), unique=True),
     *_timestamps(soft_delete=True),
+    CheckConstraint(
+        "(frequency_code = 'replacement') = (replaces_claim_id IS NOT NULL)",
+        name="replacement_names_original",
+    ),
     CheckConstraint("billed_amount > 0", name="billed_positive"),
     CheckConstraint(
         "allowed_amount IS NULL OR allowed_amount <= billed_amount", name="allowed_le_billed"

@@ -4,6 +4,7 @@ from domain.enum_meanings.base import Meanings
 from domain.enums import (
     AppealStatus,
     AppealUrgency,
+    ClaimFrequency,
     ClaimStatus,
     ClaimType,
     DocumentType,
@@ -53,7 +54,23 @@ MEANINGS: Meanings = {
         "say why; it can be appealed within 180 days.",
         ClaimStatus.APPEALED: "An appeal is open, or was overturned and the claim waits to be "
         "decided again; an upheld or withdrawn appeal returns it to its earlier decision.",
-        ClaimStatus.PAID: "The plan's payment to the provider is recorded; final.",
+        ClaimStatus.PAID: "Settled with the provider: the plan's payment is recorded (on a "
+        "corrected claim, only the difference from what the replaced claim was paid, or the "
+        "overpayment recouped). Final, unless the provider corrects or voids it.",
+        ClaimStatus.REPLACED: "The provider filed a corrected claim in its place "
+        "(submitCorrectedClaim, X12 frequency code 7): final. It no longer counts toward the "
+        "deductible or out-of-pocket maximum; what it was paid counts toward the corrected "
+        "claim's payment.",
+        ClaimStatus.VOIDED: "The provider cancelled it (voidClaim, X12 frequency code 8): "
+        "final. It no longer counts toward the deductible or out-of-pocket maximum, and "
+        "whatever the plan paid on it is recouped from the provider.",
+    },
+    ClaimFrequency: {
+        ClaimFrequency.ORIGINAL: "The first bill for the care (X12 frequency code 1); what "
+        "submitClaim files.",
+        ClaimFrequency.REPLACEMENT: "A corrected claim that replaces one filed before (X12 "
+        "frequency code 7); what submitCorrectedClaim files. The claim it replaces is "
+        "REPLACED.",
     },
     Priority: {
         Priority.URGENT: "Emergency care (emergency room place of service or an emergency visit "

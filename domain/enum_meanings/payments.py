@@ -7,7 +7,8 @@ MEANINGS: Meanings = {
     PayerType: {
         PayerType.MEMBER: "The member pays, such as a premium, a copay or a deductible.",
         PayerType.EMPLOYER: "The employer pays, such as the premiums of its employees.",
-        PayerType.PROVIDER: "A provider pays, such as returning an overpayment.",
+        PayerType.PROVIDER: "A provider pays, such as returning an overpayment: the plan "
+        "recoups what it paid on a claim the provider voided or corrected to a smaller amount.",
         PayerType.SYSTEM: "The plan itself pays, such as a claim's paid amount to the provider "
         "(recordPayment).",
     },
@@ -22,7 +23,9 @@ MEANINGS: Meanings = {
         "provider (recordPayment).",
         PaymentType.COPAY: "A member's copay.",
         PaymentType.DEDUCTIBLE: "A member's payment toward the deductible.",
-        PaymentType.REFUND: "Money paid back, such as an overpayment.",
+        PaymentType.REFUND: "Money paid back, such as an overpayment. On a claim, a "
+        "recoupment: the provider returns to the plan (payer PROVIDER, payee SYSTEM) what was "
+        "paid on a claim it voided, or the part a corrected claim no longer allows.",
     },
     PaymentMethod: {
         PaymentMethod.CREDIT_CARD: "By credit card.",
