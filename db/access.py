@@ -12,7 +12,7 @@ from sqlalchemy.engine import RowMapping
 
 from db.tables import break_glass_grants, claims, claims_summary_releases, consents, members
 from domain.aggregates import Cell, Month, MonthSummary
-from domain.enums import ClaimType
+from domain.enums import SUPERSEDED_CLAIM_STATUSES, ClaimType
 
 
 async def grant_consent(conn, *, dependent_id: UUID, member_id: UUID) -> RowMapping:
@@ -96,7 +96,8 @@ async def claims_summary(
     conn, *, employer_id: UUID, first: Month, last: Month
 ) -> dict[Month, dict[str, tuple[int, Decimal]]]:
     """Claims of an employer's employees per calendar month and claim type, over the whole
-    months `first` to `last`: count and paid total (unpaid claims count as 0 paid)."""
+    months `first` to `last`: count and paid total (unpaid claims count as 0 paid). A claim
+    the provider replaced or voided is not counted: its correction, if any, is."""
     month = func.date_trunc("month", claims.c.service_date).label("month")
     stmt = (
         select(
@@ -111,6 +112,7 @@ async def claims_summary(
             claims.c.service_date >= first.start,
             claims.c.service_date < last.shift(1).start,
             claims.c.deleted_at.is_(None),
+            claims.c.status.not_in([s.value for s in SUPERSEDED_CLAIM_STATUSES]),
         )
         .group_by(month, claims.c.claim_type)
     )

@@ -14,11 +14,20 @@ from db.tables import (
     claim_lines,
     claims,
 )
+from domain.enums import SUPERSEDED_CLAIM_STATUSES
 
 
-def _same_claim(*, member_id, dependent_id, provider_id, service_date, procedure_codes):
+def _same_claim(
+    *, member_id, dependent_id, provider_id, service_date, procedure_codes, replacing=None
+):
+    """Claims that stand (not replaced or voided) for the same care; a corrected claim is no
+    duplicate of the claim it replaces (`replacing`)."""
     codes = sorted(set(procedure_codes))
+    standing = [claims.c.status.not_in([s.value for s in SUPERSEDED_CLAIM_STATUSES])]
+    if replacing is not None:
+        standing.append(claims.c.id != replacing)
     return and_(
+        *standing,
         claims.c.member_id == member_id,
         claims.c.dependent_id.is_not_distinct_from(dependent_id),
         claims.c.provider_id == provider_id,

@@ -34,7 +34,7 @@ from domain.eligibility import (
     ProviderInfo,
     duplicate_key,
 )
-from domain.enums import Severity
+from domain.enums import SUPERSEDED_CLAIM_STATUSES, Severity
 from domain.validation import Credential, Rule, Span
 
 _PLACES: frozenset[str] | None = None  # static code sets: read once per process
@@ -49,7 +49,10 @@ async def lookups(
     npis: Iterable[str] = (),
     diagnosis_codes: Iterable[str] = (),
     service_dates: Iterable[date] = (),
+    replacing: UUID | None = None,
 ) -> Lookups:
+    """What validation needs to know; `replacing` names the claim a corrected claim replaces,
+    which is no duplicate of it."""
     found = Lookups(places=await places(conn))
     # PostgreSQL text holds no NUL: a value with one names nothing, and is not sent
     numbers = sorted({n.strip().upper() for n in member_numbers if _sendable(n) and n.strip()})
@@ -60,7 +63,7 @@ async def lookups(
         await _policies(conn, found, member_ids)
     await _providers(conn, found, sorted(set(provider_ids)), sorted(filter(_sendable, set(npis))))
     if member_ids and found.providers:
-        await _on_file(conn, found, member_ids, sorted(set(service_dates)))
+        await _on_file(conn, found, member_ids, sorted(set(service_dates)), replacing)
     codes = sorted({c for c in diagnosis_codes if _sendable(c)})
     if codes:
         result = await conn.execute(
@@ -168,8 +171,17 @@ async def _providers(conn, found: Lookups, ids: list[UUID], npis: list[str]) -> 
             )
 
 
-async def _on_file(conn, found: Lookups, member_ids: list[UUID], dates: list[date]) -> None:
-    condition = [claims.c.member_id.in_(member_ids), claims.c.deleted_at.is_(None)]
+async def _on_file(
+    conn, found: Lookups, member_ids: list[UUID], dates: list[date], replacing: UUID | None
+) -> None:
+    """The claims that stand (neither replaced nor voided), but the one being replaced."""
+    condition = [
+        claims.c.member_id.in_(member_ids),
+        claims.c.deleted_at.is_(None),
+        claims.c.status.not_in([s.value for s in SUPERSEDED_CLAIM_STATUSES]),
+    ]
+    if replacing is not None:
+        condition.append(claims.c.id != replacing)
     if dates:
         condition.append(claims.c.service_date.in_(dates))
     result = await conn.execute(

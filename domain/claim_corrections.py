@@ -62,16 +62,17 @@ class Settlement:
     pay: Decimal
     recoup: Decimal
 
-    @property
-    def moves_money(self) -> bool:
-        return self.pay > 0 or self.recoup > 0
-
 
 def settle(*, payable: Decimal, paid_before: Decimal) -> Settlement:
     """The episode's payments come to what the standing claim pays: the plan pays the
-    difference from what it paid on the claims this one replaced, or recoups the excess."""
+    difference from what it paid on the claims this one replaced, or recoups the excess.
+    DomainError when no money would move."""
     difference = payable - paid_before
-    if difference >= 0:
+    if difference == 0:
+        why = ("its paid amount is zero." if paid_before == 0 else
+               "the claims it replaced were paid this amount already.")  # fmt: skip
+        raise DomainError(f"Nothing is payable on this claim: {why}", field="claimId")
+    if difference > 0:
         return Settlement(pay=difference, recoup=ZERO)
     return Settlement(pay=ZERO, recoup=-difference)
 

@@ -137,6 +137,12 @@ class PoliciesByMemberIdLoader(_ByColumn):
     resource, column, order = "policy", "member_id", (Order("effective_date", descending=True),)
 
 
+class ClaimsByNumberLoader(_ByColumn):
+    """The visible claim with a claim number (a list of at most one: the number is unique)."""
+
+    resource, column = "claim", "claim_number"
+
+
 class ClaimLinesByClaimIdLoader(_ByColumn):
     resource, column, order = "claim_line", "claim_id", (Order("line_number"),)
 

@@ -15,6 +15,7 @@ from graph.admin.mutations import AdminMutations
 from graph.audit_log.queries import AuditQueries, DisclosureQueries
 from graph.claim.appeal_information import AppealInformationMutations
 from graph.claim.appeals import AppealMutations
+from graph.claim.corrections import CorrectionMutations
 from graph.claim.inputs import (
     QUEUE,
     ClaimFilter,
@@ -309,6 +310,7 @@ class Mutation(
     AccessMutations,
     ClaimMutations,
     SubmitClaimMutations,
+    CorrectionMutations,
     AppealMutations,
     AppealInformationMutations,
     AdminMutations,

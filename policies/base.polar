@@ -59,6 +59,8 @@ may_introspect(_actor: User, roles: List) if "*" in roles;
 rate_limit(actor: User, "validateClaim", "patient_lookup") if actor.role = "provider";
 rate_limit(actor: User, "submitClaim", "patient_lookup") if actor.role = "provider";
 rate_limit(actor: User, "eligibility", "patient_lookup") if actor.role = "provider";
+# A corrected claim names its patient the way a new claim does.
+rate_limit(actor: User, "submitCorrectedClaim", "patient_lookup") if actor.role = "provider";
 # A billing file looks its patients up row by row: each claim whose patient is not found
 # draws on the same bucket (graph/validation/meter.py), and so does starting the run.
 rate_limit(actor: User, "startValidationRun", "patient_lookup") if actor.role = "provider";

@@ -1,7 +1,8 @@
 # Claims, and what hangs off a claim: appeals and payments.
 
 resource Claim {
-    permissions = ["read", "submit", "validate", "assign", "adjudicate", "record_payment", "file_appeal"];
+    permissions = ["read", "submit", "validate", "assign", "adjudicate", "record_payment", "file_appeal",
+                   "correct", "void"];
 }
 
 # Whose claim a submission is: a provider's staff always bill as their own organisation,
@@ -34,6 +35,16 @@ has_permission(actor: User, "file_appeal", claim: Claim) if
     actor.role = "member" and has_permission(actor, "read", claim);
 has_permission(actor: User, "file_appeal", claim: Claim) if
     actor.role = "provider" and organisation_claim(actor, claim);
+
+# A claim is corrected (replaced by a corrected claim, X12 frequency code 7) or voided (code
+# 8) by whoever bills it: the provider organisation that filed it, for itself or one of its
+# practitioners, and admins. Adjudicators decide claims; they do not rewrite a provider's bill.
+has_permission(actor: User, "correct", claim: Claim) if
+    actor.role = "provider" and organisation_claim(actor, claim);
+has_permission(actor: User, "correct", _claim: Claim) if actor.role = "admin";
+has_permission(actor: User, "void", claim: Claim) if
+    actor.role = "provider" and organisation_claim(actor, claim);
+has_permission(actor: User, "void", _claim: Claim) if actor.role = "admin";
 
 # The plan's claims staff assign, adjudicate and pay claims.
 has_permission(actor: User, "assign", _claim: Claim) if plan_staff(actor);

@@ -126,7 +126,8 @@ class ClaimEvent(Classified):
         "business",
         str,
         description="What happened: submitted, review_started, adjudicated, paid, "
-        "appeal_filed, appeal_decided or appeal_withdrawn.",
+        "appeal_filed, appeal_decided, appeal_withdrawn, replaced (a corrected claim took "
+        "its place) or voided.",
     )
     old_status = classified(
         "old_status",
@@ -150,8 +151,11 @@ class ClaimEvent(Classified):
         "narrative",
         JSON,
         description="More about the step, as a JSON object, or null: on submission the "
-        "triage priority, confidence and reasons and the number of documents; on "
-        "adjudication the decision and denial code; on an overturned appeal the outcome.",
+        "triage priority, confidence and reasons and the number of documents (and, for a "
+        "corrected claim, `replaces`: the prior claim's number); on adjudication the decision "
+        "and denial code; on an overturned appeal the outcome; on replaced the corrected "
+        "claim's number (`replaced_by`) and the reason given; on voided the reason and the "
+        "sum recouped.",
     )
     created_at = classified(
         "created_at",

@@ -25,6 +25,7 @@ from graph.claim.payloads import (
     PaymentRecorded,
     RecordPaymentResult,
 )
+from graph.claim.settlement import recoup_on_denial, settle_payment
 from graph.claim.types import Claim
 from graph.context import Info
 from graph.guard import require
@@ -34,7 +35,6 @@ from graph.results import (
     changed,
     illegal,
     invalid,
-    invalid_field,
 )
 from graph.rows import build
 from policies import resources as res
@@ -126,7 +126,9 @@ class ClaimMutations:
 
     @strawberry.mutation(
         description="Record the plan's payment of an approved claim: the amount is the "
-        "claim's paid amount; the claim becomes paid."
+        "claim's paid amount; the claim becomes paid. On a corrected claim, the amount is the "
+        "difference from what the claims it replaced were paid; when they were paid more, "
+        "the excess is recorded as recouped from the provider (a REFUND) instead."
     )
     async def record_payment(
         self,
@@ -152,21 +154,17 @@ class ClaimMutations:
         row, refusal = await _checked(info, claim_id, version, "record_payment", "paid")
         if refusal is not None:
             return refusal
-        amount = row["paid_amount"]
-        if amount is None or amount <= 0:
-            return invalid_field(
-                "claimId", "Nothing is payable on this claim: its paid amount is zero."
-            )
         ctx = info.context
         try:
             async with ctx.unit_of_work() as db:
+                # a corrected claim pays the difference from what its prior claims were paid
+                payment = await settle_payment(db, ctx, row, method=method.value,
+                                               confirmation=confirmation_number)  # fmt: skip
                 updated, sequence = await _record_change(
                     db, ctx, row, action="paid", new_status="paid", values={}
                 )
-                payment = await wf.add_payment(
-                    db, claim=row, amount=amount, method=method.value,
-                    confirmation=confirmation_number,
-                )  # fmt: skip
+        except DomainError as exc:
+            return invalid(exc)
         except _Conflict:
             return _changed(None)
         return PaymentRecorded(
@@ -277,6 +275,8 @@ async def _adjudicate(db, ctx, row, input: AdjudicateClaimInput, requested: str)
         for line, allowed, paid in zip(lines, outcome.cost.allowed_per_line,
                                        outcome.cost.paid_per_line, strict=True):  # fmt: skip
             await wf.update_line(db, line_id=line["id"], allowed=allowed, paid=paid)
+    else:
+        await recoup_on_denial(db, ctx, updated)
     details = {"decision": input.decision.value, "denial_code": values.get("denial_code")}
     await wf.add_event(db, claim_id=row["id"], actor_id=ctx.principal.user_id,
                        action="adjudicated", old=row["status"], new=outcome.status,

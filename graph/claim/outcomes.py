@@ -151,7 +151,8 @@ class Payment(Node):
         "business",
         enums.PayerType,
         description="Who pays: SYSTEM is the plan itself (every claim payment); MEMBER, "
-        "EMPLOYER or PROVIDER when they pay the plan, such as a premium.",
+        "EMPLOYER or PROVIDER when they pay the plan, such as a premium, or a provider's "
+        "refund of what the plan recouped on a voided or corrected claim.",
     )
     payee_type = classified(
         "payee_type",
@@ -175,7 +176,8 @@ class Payment(Node):
         "business",
         Decimal,
         description="The sum paid, in US dollars, above zero; for a claim payment, the "
-        "claim's paid amount.",
+        "claim's paid amount (on a corrected claim, the difference from what its prior claims "
+        "were paid); for a recoupment (REFUND), the sum the provider returns.",
     )
     payment_method = classified(
         "payment_method",

@@ -89,7 +89,8 @@ class PaymentRecorded:
     claim: Claim = strawberry.field(description="The claim, now PAID, with its new version.")
     payment_number: str = strawberry.field(
         description="The new payment's number, PAY- and eight digits; the payment is listed "
-        "in the claim's payments."
+        "in the claim's payments. On a corrected claim paid less than its prior claims were, "
+        "the number of the refund recouping the difference."
     )
     event_sequence: int = strawberry.field(description=_SEQUENCE)
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -113,11 +114,17 @@ def _billing_provider(info: Info, input: SubmitClaimInput, action: str) -> UUID:
     return provider
 
 
-async def _prepare(info: Info, input: SubmitClaimInput, action: str) -> _Prepared:
-    """Authorize, identify the patient and validate; reads only."""
+async def _prepare(
+    info: Info, input: SubmitClaimInput, action: str, *, replaces: Mapping[str, Any] | None = None
+) -> _Prepared:
+    """Authorize, identify the patient and validate; reads only. A corrected claim bills
+    under the provider of the claim it `replaces` (its caller authorized the correction)."""
     ctx = info.context
-    provider_id = _billing_provider(info, input, action)
-    require(info, action, res.Claim(id=None, provider_id=provider_id, member_id=None))
+    if replaces is None:
+        provider_id = _billing_provider(info, input, action)
+        require(info, action, res.Claim(id=None, provider_id=provider_id, member_id=None))
+    else:
+        provider_id = replaces["provider_id"]
     draft = _draft(input)
     rules = await checks.rules(ctx.db)
     known = await checks.lookups(
@@ -126,6 +133,7 @@ async def _prepare(info: Info, input: SubmitClaimInput, action: str) -> _Prepare
         provider_ids=[provider_id],
         diagnosis_codes=[v.normalise_diagnosis(c) for c in draft.diagnosis_codes],
         service_dates=[draft.service_date],
+        replacing=replaces["id"] if replaces is not None else None,
     )
     facts, patient = facts_for(
         known, member_number=input.member_number, born=input.patient_date_of_birth,
@@ -225,14 +233,19 @@ def _refused(ctx: Context, prepared: _Prepared) -> ClaimRefused:
     )
 
 
-async def _file(db, ctx: Context, input: SubmitClaimInput, p: _Prepared, documents: list[dict]):
+async def _file(
+    db, ctx: Context, input: SubmitClaimInput, p: _Prepared, documents: list[dict],
+    *, replaces: Mapping[str, Any] | None = None,
+):  # fmt: skip
+    """File the claim; with `replaces`, as the corrected claim that replaces that one."""
     draft = p.draft
     codes = [v.normalise_procedure(c) for c in draft.procedure_codes]
     who = dict(member_id=p.member_id, dependent_id=p.dependent_id,
                provider_id=p.provider_id, service_date=draft.service_date)  # fmt: skip
     await sub.lock_duplicates(db, **who)
     # under the lock, ask the duplicate rule again: a twin may have been filed meanwhile
-    twins = await sub.duplicates(db, procedure_codes=codes, **who)
+    replacing = replaces["id"] if replaces is not None else None
+    twins = await sub.duplicates(db, procedure_codes=codes, replacing=replacing, **who)
     if twins:
         rules = [r for r in p.rules if r.name == "duplicate_claim"]
         p.findings.extend(v.evaluate(rules, draft, v.Facts(today=ctx.today, duplicates=twins)))
@@ -254,6 +267,8 @@ async def _file(db, ctx: Context, input: SubmitClaimInput, p: _Prepared, documen
         "notes": input.notes.strip() if input.notes and input.notes.strip() else None,
         **v.flags(kept),
     }  # fmt: skip
+    if replaces is not None:
+        values |= {"frequency_code": "replacement", "replaces_claim_id": replaces["id"]}
     lines = [
         {
             "line_number": i + 1, "procedure_code": code,
@@ -268,6 +283,8 @@ async def _file(db, ctx: Context, input: SubmitClaimInput, p: _Prepared, documen
     claim = await sub.insert_claim(db, values=values, lines=lines, documents=documents)
     details = {"priority": p.triage.priority.value, "confidence": str(p.triage.confidence),
                "reasons": list(p.triage.reasons), "documents": len(documents)}  # fmt: skip
+    if replaces is not None:
+        details["replaces"] = replaces["claim_number"]
     await wf.add_event(db, claim_id=claim["id"], actor_id=ctx.principal.user_id,
                        action="submitted", old=None, new="submitted", details=details)  # fmt: skip
     sequence = await wf.publish(db, topic="claim.status_changed", payload={
@@ -275,7 +292,8 @@ async def _file(db, ctx: Context, input: SubmitClaimInput, p: _Prepared, documen
         "version": claim["version"],
     })  # fmt: skip
     ctx.audit.event(
-        "submit_claim", "Claim", claim["id"], subject_member_id=p.member_id,
+        "submit_corrected_claim" if replaces is not None else "submit_claim",
+        "Claim", claim["id"], subject_member_id=p.member_id,
         subject_dependent_id=p.dependent_id,
         new_values={"claim_number": claim["claim_number"], "status": "submitted",
                     "triage": details, "warnings": [f.rule for f in kept]},

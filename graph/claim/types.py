@@ -14,6 +14,7 @@ from graph import enums
 from graph import loaders as ld
 from graph.claim.actors import ClaimActors
 from graph.claim.lines import ClaimEvent, ClaimLine
+from graph.claim.links import ClaimCorrectionLinks
 from graph.claim.outcomes import Appeal, Payment
 from graph.claim.refs import DependentRef, MemberRef, PolicyRef, ProviderRef, one
 from graph.context import Info
@@ -38,7 +39,7 @@ def _flag(column: str, description: str):
     "how the plan decided and what it paid. Amounts are US dollars. Regulators see it "
     "de-identified: its number, dates and free text are null."
 )
-class Claim(Node, ClaimActors):
+class Claim(Node, ClaimActors, ClaimCorrectionLinks):
     claim_number = classified(
         "claim_number",
         BUSINESS,
@@ -54,7 +55,8 @@ class Claim(Node, ClaimActors):
         enums.ClaimStatus,
         description="Where the claim is: SUBMITTED, UNDER_REVIEW, then APPROVED, "
         "PARTIALLY_APPROVED or DENIED; then PAID (from either approval) or APPEALED (from a "
-        "denial or partial approval).",
+        "denial or partial approval). REPLACED or VOIDED, final, once the provider corrected "
+        "or voided it.",
     )
     priority = classified(
         "priority",

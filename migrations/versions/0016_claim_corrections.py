@@ -16,7 +16,9 @@ down_revision: str | None = "0013_drug_tier"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_STATUSES = "'submitted', 'under_review', 'approved', 'partially_approved', 'denied', 'appealed', 'paid'"
+_STATUSES = (
+    "'submitted', 'under_review', 'approved', 'partially_approved', 'denied', 'appealed', 'paid'"
+)
 
 
 def upgrade() -> None:
