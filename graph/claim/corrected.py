@@ -51,8 +51,9 @@ class ClaimCorrected:
         description="The warnings and notes kept on the corrected claim; never an error."
     )
     event_sequence: int = strawberry.field(
-        description="The sequence number of the corrected claim's submission event; pass it "
-        "as `after` to claimStatusChanged to hear only of what happens next."
+        description="The sequence number of this change's last event, the prior claim's move "
+        "to REPLACED (the corrected claim's submission comes just before it); pass it as "
+        "`after` to claimStatusChanged to hear only of what happens next."
     )
 
 

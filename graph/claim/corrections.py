@@ -217,11 +217,10 @@ async def _replace(db, ctx: Context, row, input, prepared, documents, why):
     claim, _ = await _file(db, ctx, input, prepared, documents, replaces=row)
     if claim is None:
         raise _Duplicate  # rolls the prior claim back too
-    await corr.link_replacement(db, original_id=row["id"], replacement_id=claim["id"])
+    original = await corr.link_replacement(db, original_id=row["id"], replacement_id=claim["id"])
     await wf.add_event(db, claim_id=row["id"], actor_id=ctx.principal.user_id,
                        action="replaced", old=row["status"], new="replaced",
                        details={"replaced_by": claim["claim_number"], "reason": why})  # fmt: skip
-    original = await wf.claim_row(db, row["id"])
     sequence = await wf.publish(db, topic="claim.status_changed", payload={
         "claim_id": str(row["id"]), "old_status": row["status"], "new_status": "replaced",
         "version": original["version"],
