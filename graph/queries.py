@@ -15,7 +15,7 @@ from graph.admin.mutations import AdminMutations
 from graph.audit_log.queries import AuditQueries, DisclosureQueries
 from graph.claim.appeal_information import AppealInformationMutations
 from graph.claim.appeals import AppealMutations
-from graph.claim.corrections import CorrectionMutations
+from graph.claim.corrections import ClaimCorrectionMutations
 from graph.claim.inputs import (
     QUEUE,
     ClaimFilter,
@@ -50,7 +50,7 @@ from graph.filters import (
     policy_filter,
 )
 from graph.lookup import by_global_id
-from graph.member.corrections import CorrectionMutations
+from graph.member.corrections import PersonCorrectionMutations
 from graph.member.lifecycle import MemberLifecycleMutations
 from graph.member.mutations import MemberMutations
 from graph.member.profile import ProfileMutations
@@ -310,14 +310,14 @@ class Mutation(
     AccessMutations,
     ClaimMutations,
     SubmitClaimMutations,
-    CorrectionMutations,
+    ClaimCorrectionMutations,
     AppealMutations,
     AppealInformationMutations,
     AdminMutations,
     ValidationMutations,
     MemberMutations,
     MemberLifecycleMutations,
-    CorrectionMutations,
+    PersonCorrectionMutations,
     ProfileMutations,
     PolicyMutations,
 ):

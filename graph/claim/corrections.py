@@ -119,7 +119,7 @@ _WHY = Annotated[
 
 
 @strawberry.type
-class CorrectionMutations:
+class ClaimCorrectionMutations:
     @strawberry.mutation(
         description="Replace a claim filed before with a corrected one (X12 837 claim "
         "frequency code 7), such as to fix a procedure code, a charge or a date. The corrected "

@@ -60,7 +60,7 @@ CorrectPersonResult = Annotated[
 
 
 @strawberry.type
-class CorrectionMutations:
+class PersonCorrectionMutations:
     @strawberry.mutation(
         description="Correct a name or a birth date entered wrong on a member's or dependent's "
         "record (admins). A written reason is required; the audit trail keeps the values "

@@ -3,7 +3,7 @@ provider submitted, and the adjudicator's notes on a decision go to `adjudicator
 which only the plan's staff read.
 
 Revision ID: 0015_who_did_what
-Revises: 0013_drug_tier
+Revises: 0014_reference_search
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015_who_did_what"
-down_revision: str | None = "0013_drug_tier"
+down_revision: str | None = "0014_reference_search"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,7 +2,7 @@
 replaces and the replaced claim its replacement; claims may be REPLACED or VOIDED (code 8).
 
 Revision ID: 0016_claim_corrections
-Revises: 0013_drug_tier
+Revises: 0015_who_did_what
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0016_claim_corrections"
-down_revision: str | None = "0013_drug_tier"
+down_revision: str | None = "0015_who_did_what"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,7 +4,7 @@ subscriber reinstates them; dependents keep a language and communication prefere
 own; policies carry a version (optimistic updates; the expiry job bumps it).
 
 Revision ID: 0017_member_maintenance
-Revises: 0014_reference_search
+Revises: 0016_claim_corrections
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0017_member_maintenance"
-down_revision: str | None = "0014_reference_search"
+down_revision: str | None = "0016_claim_corrections"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
