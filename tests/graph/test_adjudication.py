@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 from decimal import Decimal
 
 from sqlalchemy import text
@@ -161,16 +162,23 @@ async def test_two_adjudicators_at_once_exactly_one_wins_50_times(client, token_
             decide("adjudicator2@example.com", claim, "DENY"),
         )
         assert sorted(outcomes) == ["ClaimAdjudicated", "RecordChanged"], outcomes
+    raced = [_db_id(c["id"]) for c in claims]  # only these: others may be re-decided
     async with engine.connect() as conn:
         events = (
             await conn.execute(
                 text(
                     "SELECT claim_id, count(*) FROM claim_events WHERE action = 'adjudicated' "
+                    "AND claim_id = ANY(CAST(:ids AS uuid[])) "
                     "AND created_at > now() - interval '5 minutes' GROUP BY 1 HAVING count(*) > 1"
-                )
+                ),
+                {"ids": raced},
             )
         ).all()
     assert events == [], "a loser left a half-written timeline"
+
+
+def _db_id(global_id: str) -> str:
+    return base64.urlsafe_b64decode(global_id + "==").decode().split(":")[1]
 
 
 async def _open_claims_as(client, token_for) -> list[dict]:
