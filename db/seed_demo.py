@@ -155,3 +155,30 @@ def _family_claims(b: SeedBuilder, family, providers: dict, today: date) -> None
             submitted_by=_id("provider@example.com"), filed_by=_id("member@example.com"),
             appeal_status="submitted", urgency="post_service", **denial,
         )  # fmt: skip
+    _corrections(b, family, patients, providers["doctor"], templates, outcomes, morning)
+
+
+def _corrections(b: SeedBuilder, family, patients, doctor, templates, outcomes, morning) -> None:
+    """The group fixed a claim after it was approved (a replacement, X12 frequency code 7)
+    and withdrew one it filed by mistake (a void, 8): every claim status occurs."""
+    common = {"patient": patients["spouse"], "template": templates["Office visit"],
+              "provider": doctor, "diagnoses": ("J06.9",),
+              "submitted_by": _id("provider@example.com"), "filed_by": None}  # fmt: skip
+    first = b.claim(family, outcome=outcomes["approved"],
+                    submitted_at=morning - timedelta(days=30), **common)  # fmt: skip
+    fixed_at = morning - timedelta(hours=20)
+    corrected = b.claim(family, outcome=outcomes["submitted"], submitted_at=fixed_at,
+                        frequency_code="replacement", replaces_claim_id=first["id"],
+                        **common)  # fmt: skip
+    _ended(b, first, "replaced", fixed_at, replaced_by_claim_id=corrected["id"])
+    mistaken = b.claim(family, outcome=outcomes["submitted"],
+                       submitted_at=morning - timedelta(days=2), **common)  # fmt: skip
+    _ended(b, mistaken, "voided", morning - timedelta(days=1))
+
+
+def _ended(b: SeedBuilder, claim: dict, status: str, when: datetime, **links) -> None:
+    """A claim the provider replaced or voided at `when`, with its timeline step."""
+    b.add("claim_events", claim_id=claim["id"], actor_id=_id("provider@example.com"),
+          action=status, old_status=claim["status"], new_status=status, details=None,
+          created_at=when)  # fmt: skip
+    claim.update(status=status, version=claim["version"] + 1, updated_at=when, **links)

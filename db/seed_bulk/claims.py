@@ -111,7 +111,8 @@ class ClaimRows:
             "is_sensitive": is_sensitive(dx),
             "requires_manual_review": billed > HIGH_BILLED_CENTS,
             "is_duplicate": denial is not None and denial[0] == "18", "version": len(steps),
-            "created_at": submitted_at, "updated_at": steps[-1][0], **over,
+            "created_at": submitted_at, "updated_at": steps[-1][0], "frequency_code": "original",
+            **over,
         })  # fmt: skip
         self._lines(row, lines, None if pending else paid, allowed)
         actors = {"submitted": submitted_by, "review_started": adjudicator,
