@@ -56,6 +56,7 @@ from graph.member.mutations import MemberMutations
 from graph.member.profile import ProfileMutations
 from graph.member.types import Dependent, Member
 from graph.organisations import OrganisationQueries
+from graph.policy.maintenance import PolicyMaintenanceMutations
 from graph.policy.mutations import PolicyMutations
 from graph.policy.types import Policy
 from graph.reference.queries import ReferenceQueries
@@ -320,5 +321,6 @@ class Mutation(
     PersonCorrectionMutations,
     ProfileMutations,
     PolicyMutations,
+    PolicyMaintenanceMutations,
 ):
     pass

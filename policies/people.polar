@@ -137,7 +137,7 @@ has_permission(actor: User, "terminate", dependent: Dependent) if
 
 
 resource Policy {
-    permissions = ["read", "create", "terminate"];
+    permissions = ["read", "create", "terminate", "update", "renew"];
 }
 
 # Giving a member a policy and ending it are enrolment: admins, and the member's employer
@@ -145,6 +145,12 @@ resource Policy {
 has_permission(actor: User, "create", policy: Policy) if
     has_permission(actor, "enroll", policy.member);
 has_permission(actor: User, "terminate", policy: Policy) if
+    has_permission(actor, "enroll", policy.member);
+# Changing a policy's mid-year terms (copays, premium and its split) and renewing it into a
+# new plan year are the same enrolment work: admins, and the employer for its own employees.
+has_permission(actor: User, "update", policy: Policy) if
+    has_permission(actor, "enroll", policy.member);
+has_permission(actor: User, "renew", policy: Policy) if
     has_permission(actor, "enroll", policy.member);
 
 # A member reads their own policies; an adult dependent the coverage they are under.

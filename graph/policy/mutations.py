@@ -6,7 +6,6 @@ policy row, the `enrollment.changed` outbox event and the audit row in one trans
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Annotated, Any
 
 import strawberry
@@ -15,12 +14,11 @@ from db import enrolment as enrol_db
 from domain import enrolment
 from domain.enums import PolicyStatus
 from domain.errors import DomainError, IllegalTransition
-from graph import enums
 from graph.context import Info
 from graph.guard import require
 from graph.lookup import by_global_id
 from graph.member.enrolment import announce, subscriber
-from graph.policy import terms as t
+from graph.policy.inputs import CreatePolicyInput
 from graph.policy.types import Policy
 from graph.results import (
     IllegalStatusChange,
@@ -32,86 +30,6 @@ from graph.results import (
 )
 from graph.rows import build
 from policies import resources as res
-
-_AMOUNT = " Zero or more, at most two decimal places."
-
-
-@strawberry.input(description="A member's coverage: plan, cost sharing, premium and dates.")
-class CreatePolicyInput:
-    member_id: strawberry.ID = strawberry.field(
-        description="The subscriber to cover; an active member."
-    )
-    plan_type: enums.PlanType = strawberry.field(description=t.PLAN_TYPE)
-    plan_name: str = strawberry.field(description=t.PLAN_NAME + " Required, trimmed.")
-    coverage_level: enums.CoverageLevel = strawberry.field(description=t.COVERAGE_LEVEL)
-    deductible_individual: Decimal = strawberry.field(
-        description=t.DEDUCTIBLE + _AMOUNT + " No more than the out-of-pocket maximum."
-    )
-    out_of_pocket_max_individual: Decimal = strawberry.field(
-        description=t.OUT_OF_POCKET_MAX + _AMOUNT
-    )
-    monthly_premium: Decimal = strawberry.field(
-        description=t.MONTHLY_PREMIUM + " More than zero, at most two decimal places."
-    )
-    effective_date: date = strawberry.field(
-        description=t.EFFECTIVE_DATE + " Not before the member's enrolment, and no day may "
-        "fall under two of the member's policies."
-    )
-    termination_date: date | None = strawberry.field(
-        default=None,
-        description="The first day without coverage, after the effective date; open-ended if "
-        "left out.",
-    )
-    renewal_date: date | None = strawberry.field(
-        default=None,
-        description="When the policy comes up for renewal, after the effective date; a plan "
-        "year after it if left out.",
-    )
-    deductible_family: Decimal | None = strawberry.field(
-        default=None,
-        description=t.DEDUCTIBLE_FAMILY + " At least the individual deductible, at most the "
-        "family out-of-pocket maximum.",
-    )
-    out_of_pocket_max_family: Decimal | None = strawberry.field(
-        default=None,
-        description=t.OUT_OF_POCKET_MAX_FAMILY + " At least the individual maximum.",
-    )
-    coinsurance_percentage: int = strawberry.field(
-        default=80, description=t.COINSURANCE + " 80 if left out."
-    )
-    out_of_network_percentage: int = strawberry.field(
-        default=60, description=t.OUT_OF_NETWORK + " 60 if left out."
-    )
-    primary_care_copay: Decimal | None = strawberry.field(
-        default=None, description=t.PRIMARY_CARE_COPAY + _AMOUNT
-    )
-    specialist_copay: Decimal | None = strawberry.field(
-        default=None, description=t.SPECIALIST_COPAY + _AMOUNT
-    )
-    emergency_copay: Decimal | None = strawberry.field(
-        default=None, description=t.EMERGENCY_COPAY + _AMOUNT
-    )
-    urgent_care_copay: Decimal | None = strawberry.field(
-        default=None, description=t.URGENT_CARE_COPAY + _AMOUNT
-    )
-    rx_generic_copay: Decimal | None = strawberry.field(
-        default=None, description=t.RX_GENERIC_COPAY + _AMOUNT
-    )
-    rx_brand_copay: Decimal | None = strawberry.field(
-        default=None, description=t.RX_BRAND_COPAY + _AMOUNT
-    )
-    rx_specialty_copay: Decimal | None = strawberry.field(
-        default=None, description=t.RX_SPECIALTY_COPAY + _AMOUNT
-    )
-    employer_contribution: Decimal = strawberry.field(
-        default=Decimal("0.00"),
-        description=t.EMPLOYER_CONTRIBUTION + " At most the premium; 0 if left out.",
-    )
-    employee_contribution: Decimal | None = strawberry.field(
-        default=None,
-        description=t.EMPLOYEE_CONTRIBUTION + " Worked out if left out; if given, it must be "
-        "exactly that.",
-    )
 
 
 @strawberry.type(description="The new policy, numbered.")

@@ -97,6 +97,12 @@ class Policy(Node):
     monthly_premium = _money("monthly_premium", MONTHLY_PREMIUM)
     employer_contribution = _money("employer_contribution", EMPLOYER_CONTRIBUTION)
     employee_contribution = _money("employee_contribution", EMPLOYEE_CONTRIBUTION)
+    version = _business(
+        "version",
+        int,
+        "Goes up by one with every change to the policy (updatePolicy, renewal, expiry). Pass "
+        "it to updatePolicy: a policy changed since answers RecordChanged.",
+    )
 
     @staticmethod
     def field_view(principal, row, today) -> FieldView:
