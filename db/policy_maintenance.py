@@ -60,3 +60,17 @@ async def end_for_renewal(conn, *, policy_id: UUID, ends: date, renewed_by: UUID
         .returning(policies)
     )
     return result.mappings().one()
+
+
+async def other_periods(
+    conn, member_id: UUID, *, excluding: UUID
+) -> list[tuple[date, date | None]]:
+    """(effective, termination) of the member's other policies on record."""
+    result = await conn.execute(
+        select(policies.c.effective_date, policies.c.termination_date).where(
+            policies.c.member_id == member_id,
+            policies.c.id != excluding,
+            policies.c.deleted_at.is_(None),
+        )
+    )
+    return [(effective, termination) for effective, termination in result]

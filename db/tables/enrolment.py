@@ -5,6 +5,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    ForeignKey,
     Index,
     Integer,
     SmallInteger,
@@ -13,7 +14,7 @@ from sqlalchemy import (
     Text,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from db.crypto import Encrypted, EncryptedDate
 from db.tables.base import Money, _address, _enum, _fk, _pk, _timestamps, metadata
@@ -154,6 +155,9 @@ policies = Table(
     Column("coverage_details", JSONB),
     Column("exclusions", JSONB),
     Column("network_restrictions", JSONB),
+    # a renewal is a new row for the next plan year, linked both ways to the one it continues
+    Column("renews_policy_id", UUID(as_uuid=True), ForeignKey("policies.id"), unique=True),
+    Column("renewed_by_policy_id", UUID(as_uuid=True), ForeignKey("policies.id"), unique=True),
     _fk("created_by", "users"),
     # bumped by every update: a change made from a stale read is refused (RecordChanged)
     Column("version", Integer, nullable=False, server_default=text("1")),

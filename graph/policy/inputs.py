@@ -165,3 +165,82 @@ class UpdatePolicyInput:
 
 # input field (Python name) -> column: the same names
 UPDATE_FIELDS = tuple(UpdatePolicyInput.__annotations__)
+
+
+_KEPT = " Left out: as on the policy renewed."
+
+
+@strawberry.input(
+    description="The terms of the next plan year. Every field left out carries over from the "
+    "policy renewed; deductibles, out-of-pocket maxima and coinsurance may change here."
+)
+class RenewPolicyInput:
+    plan_type: enums.PlanType | None = strawberry.field(
+        default=UNSET, description=t.PLAN_TYPE + _KEPT
+    )
+    plan_name: str | None = strawberry.field(default=UNSET, description=t.PLAN_NAME + _KEPT)
+    coverage_level: enums.CoverageLevel | None = strawberry.field(
+        default=UNSET, description=t.COVERAGE_LEVEL + _KEPT
+    )
+    deductible_individual: Decimal | None = strawberry.field(
+        default=UNSET, description=t.DEDUCTIBLE + _KEPT
+    )
+    deductible_family: Decimal | None = strawberry.field(
+        default=UNSET, description=t.DEDUCTIBLE_FAMILY + _KEPT + " Null: none."
+    )
+    out_of_pocket_max_individual: Decimal | None = strawberry.field(
+        default=UNSET, description=t.OUT_OF_POCKET_MAX + _KEPT
+    )
+    out_of_pocket_max_family: Decimal | None = strawberry.field(
+        default=UNSET, description=t.OUT_OF_POCKET_MAX_FAMILY + _KEPT + " Null: none."
+    )
+    coinsurance_percentage: int | None = strawberry.field(
+        default=UNSET, description=t.COINSURANCE + _KEPT
+    )
+    out_of_network_percentage: int | None = strawberry.field(
+        default=UNSET, description=t.OUT_OF_NETWORK + _KEPT
+    )
+    primary_care_copay: Decimal | None = strawberry.field(
+        default=UNSET, description=t.PRIMARY_CARE_COPAY + _KEPT
+    )
+    specialist_copay: Decimal | None = strawberry.field(
+        default=UNSET, description=t.SPECIALIST_COPAY + _KEPT
+    )
+    emergency_copay: Decimal | None = strawberry.field(
+        default=UNSET, description=t.EMERGENCY_COPAY + _KEPT
+    )
+    urgent_care_copay: Decimal | None = strawberry.field(
+        default=UNSET, description=t.URGENT_CARE_COPAY + _KEPT
+    )
+    rx_generic_copay: Decimal | None = strawberry.field(
+        default=UNSET, description=t.RX_GENERIC_COPAY + _KEPT
+    )
+    rx_brand_copay: Decimal | None = strawberry.field(
+        default=UNSET, description=t.RX_BRAND_COPAY + _KEPT
+    )
+    rx_specialty_copay: Decimal | None = strawberry.field(
+        default=UNSET, description=t.RX_SPECIALTY_COPAY + _KEPT
+    )
+    monthly_premium: Decimal | None = strawberry.field(
+        default=UNSET, description=t.MONTHLY_PREMIUM + _KEPT
+    )
+    employer_contribution: Decimal | None = strawberry.field(
+        default=UNSET, description=t.EMPLOYER_CONTRIBUTION + _KEPT
+    )
+    employee_contribution: Decimal | None = strawberry.field(
+        default=UNSET,
+        description=t.EMPLOYEE_CONTRIBUTION + " Worked out (premium less the employer's share) "
+        "if left out; if given, it must be exactly that.",
+    )
+    termination_date: date | None = strawberry.field(
+        default=UNSET,
+        description="The new policy's first day without coverage, after its effective date; "
+        "open-ended if left out.",
+    )
+    renewal_date: date | None = strawberry.field(
+        default=UNSET,
+        description="When the new policy comes up for renewal; its first anniversary if left out.",
+    )
+
+
+RENEW_FIELDS = tuple(RenewPolicyInput.__annotations__)

@@ -6,9 +6,7 @@ an audit row with the old and new values (a policy's terms are business data, no
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
@@ -21,6 +19,7 @@ from graph.lookup import by_global_id
 from graph.member.enrolment import announce, subscriber
 from graph.member.inputs import sent
 from graph.policy.inputs import UPDATE_FIELDS, UpdatePolicyInput
+from graph.policy.renewal import PolicyRenewalMutations, audit_value
 from graph.policy.types import Policy
 from graph.results import InvalidInput, RecordChanged, changed, invalid
 from graph.rows import build
@@ -47,15 +46,8 @@ UpdatePolicyResult = Annotated[
 _INPUT_NAME = policy_terms.CHANGEABLE | policy_terms.FIXED_FOR_PLAN_YEAR
 
 
-def audit_value(value: Any) -> Any:
-    """A term as the audit row keeps it: amounts and dates as text."""
-    if isinstance(value, Decimal | date):
-        return str(value)
-    return value
-
-
 @strawberry.type
-class PolicyMaintenanceMutations:
+class PolicyMaintenanceMutations(PolicyRenewalMutations):
     @strawberry.mutation(
         description="Change an active policy's terms mid-year (admins; an employer for its own "
         "employees): copays, premium and contributions, renewal date. Deductibles, "

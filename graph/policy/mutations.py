@@ -74,7 +74,7 @@ _AMOUNTS = {
 }
 
 
-def _terms(input: CreatePolicyInput, *, has_employer: bool) -> dict[str, Any]:
+def policy_columns(input: CreatePolicyInput, *, has_employer: bool) -> dict[str, Any]:
     """The policy's columns from the input, each amount and limit checked."""
     money = {c: enrolment.amount(getattr(input, c), field=f) for c, f in _AMOUNTS.items()}
     enrolment.check_cost_limits(
@@ -129,7 +129,7 @@ class PolicyMutations:
         m = member._row
         require(info, "create", res.Policy(id=None, member_id=m["id"]), related=(res.Member(**m),))
         try:
-            values = _terms(input, has_employer=m["employer_id"] is not None)
+            values = policy_columns(input, has_employer=m["employer_id"] is not None)
             values["status"] = enrolment.new_policy_status(
                 termination=input.termination_date, today=ctx.today
             ).value

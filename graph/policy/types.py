@@ -128,6 +128,22 @@ class Policy(Node):
         return await accumulators_of(info, self._row, plan_year)
 
     @strawberry.field(
+        description="The policy this one renews: the same coverage in the plan year before, "
+        "whose claims keep that year's terms; null for a first policy, or one you may not see."
+    )
+    @relation(ld.PolicyByIdLoader, "renews_policy_id")
+    async def renews(self, info: Info) -> Policy | None:
+        return await _policy(info, self._row["renews_policy_id"])
+
+    @strawberry.field(
+        description="The policy that renews this one for the next plan year (renewPolicy), "
+        "starting the day this one ends; null until it is renewed, or if you may not see it."
+    )
+    @relation(ld.PolicyByIdLoader, "renewed_by_policy_id")
+    async def renewed_by(self, info: Info) -> Policy | None:
+        return await _policy(info, self._row["renewed_by_policy_id"])
+
+    @strawberry.field(
         description="The subscriber who holds the policy; null if you may not see them."
     )
     @relation(ld.MemberByIdLoader, "member_id")
@@ -136,3 +152,9 @@ class Policy(Node):
 
         row = await info.context.loader(ld.MemberByIdLoader).load(self._row["member_id"])
         return build_optional(Member, row)
+
+
+async def _policy(info: Info, policy_id) -> Policy | None:
+    if policy_id is None:
+        return None
+    return build_optional(Policy, await info.context.loader(ld.PolicyByIdLoader).load(policy_id))
