@@ -97,6 +97,37 @@ class PolicyStatus(StrEnum):
     EXPIRED = "expired"
 
 
+class BenefitCategory(StrEnum):
+    """A kind of care a policy's coverage details speak of: whether the plan covers it, with
+    prior authorization or a visit limit, or excludes it."""
+
+    PREVENTIVE = "preventive"
+    PRIMARY_CARE = "primary_care"
+    SPECIALIST = "specialist"
+    EMERGENCY = "emergency"
+    URGENT_CARE = "urgent_care"
+    HOSPITAL_INPATIENT = "hospital_inpatient"
+    OUTPATIENT_SURGERY = "outpatient_surgery"
+    MENTAL_HEALTH = "mental_health"
+    SUBSTANCE_USE = "substance_use"
+    MATERNITY = "maternity"
+    PRESCRIPTION_DRUGS = "prescription_drugs"
+    LAB_AND_IMAGING = "lab_and_imaging"
+    REHABILITATION = "rehabilitation"
+    DURABLE_MEDICAL_EQUIPMENT = "durable_medical_equipment"
+    TELEHEALTH = "telehealth"
+    CHIROPRACTIC = "chiropractic"
+    VISION = "vision"
+    DENTAL = "dental"
+
+
+class OutOfNetworkCoverage(StrEnum):
+    """Whether a policy covers care from providers outside the plan's network."""
+
+    COVERED = "covered"
+    EMERGENCY_ONLY = "emergency_only"
+
+
 class ProviderType(StrEnum):
     """What kind of provider a directory entry is."""
 

@@ -9,7 +9,7 @@ import inspect
 from enum import StrEnum
 
 from domain import enums
-from domain.enum_meanings import claims, network, payments, people, records
+from domain.enum_meanings import claims, coverage, network, payments, people, records
 from domain.enum_meanings.base import Meanings
 
 MEANINGS: Meanings = {
@@ -18,6 +18,7 @@ MEANINGS: Meanings = {
     **claims.MEANINGS,
     **payments.MEANINGS,
     **records.MEANINGS,
+    **coverage.MEANINGS,
 }
 
 

@@ -9,6 +9,7 @@ import strawberry
 
 from graph import enums
 from graph.member.inputs import UNSET
+from graph.policy import coverage as cov
 from graph.policy import terms as t
 
 _AMOUNT = " Zero or more, at most two decimal places."
@@ -90,6 +91,15 @@ class CreatePolicyInput:
         description=t.EMPLOYEE_CONTRIBUTION + " Worked out if left out; if given, it must be "
         "exactly that.",
     )
+    coverage_details: list[cov.CoveredServiceInput] | None = strawberry.field(
+        default=None, description=cov.COVERAGE_DETAILS + " None recorded if left out."
+    )
+    exclusions: list[cov.PolicyExclusionInput] | None = strawberry.field(
+        default=None, description=cov.EXCLUSIONS + " At most 50; none if left out."
+    )
+    network_restrictions: cov.NetworkRestrictionsInput | None = strawberry.field(
+        default=None, description=cov.NETWORK_RESTRICTIONS + " None recorded if left out."
+    )
 
 
 _FIXED = (
@@ -160,6 +170,15 @@ class UpdatePolicyInput:
     )
     out_of_network_percentage: int | None = strawberry.field(
         default=UNSET, description=t.OUT_OF_NETWORK + _FIXED
+    )
+    coverage_details: list[cov.CoveredServiceInput] | None = strawberry.field(
+        default=UNSET, description=cov.COVERAGE_DETAILS + " Replaces the list; null clears it."
+    )
+    exclusions: list[cov.PolicyExclusionInput] | None = strawberry.field(
+        default=UNSET, description=cov.EXCLUSIONS + " Replaces the list; null clears it."
+    )
+    network_restrictions: cov.NetworkRestrictionsInput | None = strawberry.field(
+        default=UNSET, description=cov.NETWORK_RESTRICTIONS + " Null clears them."
     )
 
 
@@ -240,6 +259,15 @@ class RenewPolicyInput:
     renewal_date: date | None = strawberry.field(
         default=UNSET,
         description="When the new policy comes up for renewal; its first anniversary if left out.",
+    )
+    coverage_details: list[cov.CoveredServiceInput] | None = strawberry.field(
+        default=UNSET, description=cov.COVERAGE_DETAILS + _KEPT + " Null: none."
+    )
+    exclusions: list[cov.PolicyExclusionInput] | None = strawberry.field(
+        default=UNSET, description=cov.EXCLUSIONS + _KEPT + " Null: none."
+    )
+    network_restrictions: cov.NetworkRestrictionsInput | None = strawberry.field(
+        default=UNSET, description=cov.NETWORK_RESTRICTIONS + _KEPT + " Null: none."
     )
 
 

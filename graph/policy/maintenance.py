@@ -18,6 +18,7 @@ from graph.guard import require
 from graph.lookup import by_global_id
 from graph.member.enrolment import announce, subscriber
 from graph.member.inputs import sent
+from graph.policy.coverage import stored
 from graph.policy.inputs import UPDATE_FIELDS, UpdatePolicyInput
 from graph.policy.renewal import PolicyRenewalMutations, audit_value
 from graph.policy.types import Policy
@@ -43,7 +44,9 @@ UpdatePolicyResult = Annotated[
     PolicyUpdated | InvalidInput | RecordChanged, strawberry.union("UpdatePolicyResult")
 ]
 
-_INPUT_NAME = policy_terms.CHANGEABLE | policy_terms.FIXED_FOR_PLAN_YEAR
+_INPUT_NAME = policy_terms.CHANGEABLE | policy_terms.FIXED_FOR_PLAN_YEAR | {
+    "coverage_details": "coverageDetails", "exclusions": "exclusions",
+    "network_restrictions": "networkRestrictions"}  # fmt: skip
 
 
 @strawberry.type
@@ -82,6 +85,7 @@ class PolicyMaintenanceMutations(PolicyRenewalMutations):
             values = policy_terms.changed_terms(
                 given, dict(p), has_employer=holder.employer_id is not None
             )
+            values |= {c: v for c, v in stored(given).items() if v != p[c]}
         except DomainError as exc:
             return invalid(exc)
         if p["version"] != version:

@@ -18,6 +18,8 @@ from graph.context import Info
 from graph.guard import require
 from graph.lookup import by_global_id
 from graph.member.enrolment import announce, subscriber
+from graph.policy.coverage import COLUMNS as COVERAGE
+from graph.policy.coverage import stored
 from graph.policy.inputs import CreatePolicyInput
 from graph.policy.types import Policy
 from graph.results import (
@@ -130,6 +132,7 @@ class PolicyMutations:
         require(info, "create", res.Policy(id=None, member_id=m["id"]), related=(res.Member(**m),))
         try:
             values = policy_columns(input, has_employer=m["employer_id"] is not None)
+            values |= stored({c: getattr(input, c) for c in COVERAGE})
             values["status"] = enrolment.new_policy_status(
                 termination=input.termination_date, today=ctx.today
             ).value

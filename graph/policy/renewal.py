@@ -28,6 +28,8 @@ from graph.guard import require
 from graph.lookup import by_global_id
 from graph.member.enrolment import announce, subscriber
 from graph.member.inputs import sent
+from graph.policy.coverage import COLUMNS as COVERAGE
+from graph.policy.coverage import stored
 from graph.policy.inputs import RENEW_FIELDS, RenewPolicyInput
 from graph.policy.mutations import policy_columns
 from graph.policy.types import Policy
@@ -110,6 +112,12 @@ def _next_terms(old, input: RenewPolicyInput, starts) -> SimpleNamespace:
     )
 
 
+def _next_coverage(old, input: RenewPolicyInput) -> dict[str, Any]:
+    """Coverage details, exclusions and network restrictions: those sent, else the old ones."""
+    given = sent(input, COVERAGE)
+    return {c: old[c] for c in COVERAGE} | stored(given)
+
+
 @strawberry.type
 class PolicyRenewalMutations:
     @strawberry.mutation(
@@ -148,6 +156,7 @@ class PolicyRenewalMutations:
             values = policy_columns(
                 _next_terms(p, input, starts), has_employer=holder.employer_id is not None
             )
+            values |= _next_coverage(p, input)
             async with ctx.unit_of_work() as db:
                 member = await enrol_db.member_for_update(db, p["member_id"])
                 enrolment.check_member_active(member["status"])

@@ -12,6 +12,7 @@ from graph import enums
 from graph import loaders as ld
 from graph.context import Info
 from graph.fields import BUSINESS, classified
+from graph.policy import coverage as cov
 from graph.policy.accumulators import PolicyAccumulators, accumulators_of
 from graph.policy.terms import (
     COINSURANCE,
@@ -97,6 +98,19 @@ class Policy(Node):
     monthly_premium = _money("monthly_premium", MONTHLY_PREMIUM)
     employer_contribution = _money("employer_contribution", EMPLOYER_CONTRIBUTION)
     employee_contribution = _money("employee_contribution", EMPLOYEE_CONTRIBUTION)
+    coverage_details = classified(
+        "coverage_details", BUSINESS, "business", list[cov.CoveredService],
+        render=cov.render_benefits, description=cov.COVERAGE_DETAILS + " Null: none recorded.",
+    )  # fmt: skip
+    exclusions = classified(
+        "exclusions", BUSINESS, "business", list[cov.PolicyExclusion],
+        render=cov.render_exclusions, description=cov.EXCLUSIONS + " Null: none recorded.",
+    )  # fmt: skip
+    network_restrictions = classified(
+        "network_restrictions", BUSINESS, "business", cov.NetworkRestrictions,
+        render=cov.render_network,
+        description=cov.NETWORK_RESTRICTIONS + " Null: none recorded.",
+    )  # fmt: skip
     version = _business(
         "version",
         int,
