@@ -132,7 +132,12 @@ async def end_policy(
             policies.c.status == policy["status"],
             policies.c.termination_date.is_not_distinct_from(policy["termination_date"]),
         )
-        .values(status=status, termination_date=termination, updated_at=func.now())
+        .values(
+            status=status,
+            termination_date=termination,
+            updated_at=func.now(),
+            version=policies.c.version + 1,
+        )
         .returning(policies)
     )
     return result.mappings().first()
