@@ -17,6 +17,7 @@ from sqlalchemy import func, insert, or_, select, text, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 
+from db.contract_terms import priced
 from db.crypto import tax_id_index
 from db.tables import (
     contracts,
@@ -182,10 +183,11 @@ async def update_credential(conn, *, credential_id: UUID, values: dict[str, Any]
 async def active_contract_terms(
     conn, *, provider_id: UUID, excluding: UUID | None = None
 ) -> list[tuple[date, date | None]]:
-    """(effective, termination) of the provider's active contracts. Call it after locking the
-    provider row, so two new contracts of one provider are checked one after the other."""
+    """(effective, termination) of the provider's contracts that price claims: active ones,
+    and ended ones for the term they priced (two terms may not overlap). Call it after
+    locking the provider row, so two new contracts of one provider are checked in turn."""
     stmt = select(contracts.c.effective_date, contracts.c.termination_date).where(
-        contracts.c.provider_id == provider_id, contracts.c.status == "active"
+        contracts.c.provider_id == provider_id, priced()
     )
     if excluding is not None:
         stmt = stmt.where(contracts.c.id != excluding)

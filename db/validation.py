@@ -12,6 +12,7 @@ from uuid import UUID
 from sqlalchemy import func, insert, literal, or_, select, update
 from sqlalchemy.engine import RowMapping
 
+from db.contract_terms import priced
 from db.tables import (
     adjustment_reason_codes,
     claims,
@@ -158,7 +159,7 @@ async def _providers(conn, found: Lookups, ids: list[UUID], npis: list[str]) -> 
             contracts.c.provider_id, contracts.c.status, contracts.c.effective_date,
             contracts.c.termination_date, literal("contract"),
         )
-        .where(contracts.c.provider_id.in_(owners), contracts.c.status == "active")
+        .where(contracts.c.provider_id.in_(owners), priced())
     )  # fmt: skip
     for r in (await conn.execute(creds.union_all(deals))).mappings():
         if r["kind"] == "credential":

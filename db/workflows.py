@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 
+from db.contract_terms import in_force
 from db.tables import (
     claim_events,
     claim_lines,
@@ -63,13 +64,9 @@ def _owners(provider: RowMapping) -> list[UUID]:
 
 
 def active_contract(owners: list[UUID], service_date: date):
-    """The condition for a contract of one of `owners` in force on `service_date`."""
-    return and_(
-        contracts.c.provider_id.in_(owners),
-        contracts.c.status == "active",
-        contracts.c.effective_date <= service_date,
-        or_(contracts.c.termination_date.is_(None), contracts.c.termination_date > service_date),
-    )
+    """The condition for a contract of one of `owners` in force on `service_date` (an active
+    one, or one since ended whose term covers the day: db/contract_terms.py)."""
+    return and_(contracts.c.provider_id.in_(owners), in_force(service_date))
 
 
 async def policy_for_update(conn, policy_id: UUID) -> RowMapping:

@@ -41,6 +41,16 @@ class Term:
         )
 
 
+def termination_for(current: S | str, *, effective: date, requested: date) -> date | None:
+    """The termination date a terminated contract keeps. An active contract priced claims
+    until `requested` (after its effective date: check_dates); a draft never priced, and
+    keeps no termination date, which is how pricing tells it from an ended contract."""
+    if S(current) is S.DRAFT:
+        return None
+    check_dates(effective=effective, termination=requested)
+    return requested
+
+
 def check_dates(*, effective: date, termination: date | None, renewal: date | None = None) -> None:
     """Termination and renewal both come after the contract takes effect."""
     if termination is not None and termination <= effective:

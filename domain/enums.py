@@ -182,8 +182,8 @@ class ContractType(StrEnum):
 
 
 class ContractStatus(StrEnum):
-    """Where a network contract stands; only an active contract in force on the service date prices
-    a claim."""
+    """Where a network contract stands; a contract prices the claims whose service date falls
+    in its term, from its effective date up to its termination date (never a draft's)."""
 
     DRAFT = "draft"
     ACTIVE = "active"

@@ -65,8 +65,10 @@ MEANINGS: Meanings = {
         ContractStatus.DRAFT: "Being prepared: not in force, prices no claim.",
         ContractStatus.ACTIVE: "Signed and in force from its effective date up to its "
         "termination date; a provider has at most one active contract at a time.",
-        ContractStatus.EXPIRED: "Its term has run out; it prices no claim.",
-        ContractStatus.TERMINATED: "Ended by the plan (terminateContract); it prices no claim.",
+        ContractStatus.EXPIRED: "Its term has run out: it still prices care given before its "
+        "termination date, none after.",
+        ContractStatus.TERMINATED: "Ended by the plan (terminateContract): it still prices "
+        "care given before its termination date, none after (a draft terminated prices none).",
     },
     ReimbursementMethod: {
         ReimbursementMethod.FEE_FOR_SERVICE: "A set amount per procedure, from the contract's "

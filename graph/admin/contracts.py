@@ -119,7 +119,9 @@ class ContractAdminMutations:
             date,
             strawberry.argument(
                 description="First day the contract no longer prices claims; after its "
-                "effective date."
+                "effective date. Care given before it is still priced under the contract. A "
+                "draft never priced: it is terminated with no termination date, whatever is "
+                "given."
             ),
         ],
         reason: Annotated[
@@ -136,7 +138,10 @@ class ContractAdminMutations:
             async with transaction(ctx) as db:
                 current = await admin_db.contract_row(db, contract.db_id)
                 rules.move(current["status"], ContractStatus.TERMINATED)
-                rules.check_dates(effective=current["effective_date"], termination=termination_date)
+                termination_date = rules.termination_for(
+                    current["status"], effective=current["effective_date"],
+                    requested=termination_date,
+                )  # fmt: skip
                 values = {"status": ContractStatus.TERMINATED.value,
                           "termination_date": termination_date}  # fmt: skip
                 if reason is not None and reason.strip():
@@ -150,7 +155,7 @@ class ContractAdminMutations:
                     old_values={"status": current["status"],
                                 "termination_date": _iso(current["termination_date"])},
                     new_values={"status": row["status"],
-                                "termination_date": termination_date.isoformat()},
+                                "termination_date": _iso(termination_date)},
                 )  # fmt: skip
         except IllegalTransition as exc:
             return illegal(exc)

@@ -279,7 +279,8 @@ class Contract(Node):
         "termination_date",
         date,
         "The first service date it no longer prices (claims for care from that day on are "
-        "out of network); null when open-ended.",
+        "out of network; care before it is still priced under the contract after it ends); "
+        "null when open-ended, and for a draft terminated before it ever priced.",
     )
     renewal_date = _business(
         "renewal_date",

@@ -9,7 +9,8 @@ tests/graph/admin_support.py.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -159,3 +160,47 @@ async def test_one_active_contract_at_a_time_and_termination(gql, engine):
     after = await gql(CREATE_CONTRACT, {"input": _contract_input(
         provider["id"], effectiveDate="2026-01-01")})  # fmt: skip
     assert after["data"]["createContract"]["__typename"] == "ContractSaved"
+
+
+async def test_a_terminated_contract_still_prices_the_care_given_before_its_end(gql, engine):
+    """Terminating a contract ends its pricing from the termination date, not backwards: a
+    claim for care before that day, adjudicated later, is still priced in network."""
+    from db import workflows
+
+    provider = await _create_provider(gql)
+    created = await gql(CREATE_CONTRACT, {"input": _contract_input(provider["id"])})
+    contract_id = created["data"]["createContract"]["contract"]["id"]
+    done = await gql(TERMINATE_CONTRACT, {"id": contract_id, "day": "2025-07-01"})
+    assert done["data"]["terminateContract"]["contract"]["status"] == "TERMINATED"
+    provider_id = _db_id(provider["id"])
+    async with engine.connect() as conn:
+        before = await workflows.pricing(
+            conn, provider_id=provider_id, service_date=date(2025, 6, 30)
+        )
+        after = await workflows.pricing(
+            conn, provider_id=provider_id, service_date=date(2025, 7, 1)
+        )
+    assert before == (True, {"99213": Decimal("92.50"), "36415": Decimal("3.00")})
+    assert after == (False, {})
+    # a new contract may begin where the old one ended, not before
+    overlap = await gql(CREATE_CONTRACT, {"input": _contract_input(
+        provider["id"], effectiveDate="2025-06-01")})  # fmt: skip
+    assert overlap["data"]["createContract"]["field"] == "effectiveDate"
+    again = await gql(CREATE_CONTRACT, {"input": _contract_input(
+        provider["id"], effectiveDate="2025-07-01")})  # fmt: skip
+    assert again["data"]["createContract"]["__typename"] == "ContractSaved"
+
+
+async def test_a_draft_terminated_never_prices(gql, engine):
+    from db import workflows
+
+    provider = await _create_provider(gql)
+    draft = await gql(CREATE_CONTRACT, {"input": _contract_input(provider["id"], draft=True)})
+    contract = draft["data"]["createContract"]["contract"]
+    done = await gql(TERMINATE_CONTRACT, {"id": contract["id"], "day": "2025-12-31"})
+    ended = done["data"]["terminateContract"]["contract"]
+    assert (ended["status"], ended["terminationDate"]) == ("TERMINATED", None)
+    async with engine.connect() as conn:
+        priced = await workflows.pricing(conn, provider_id=_db_id(provider["id"]),
+                                         service_date=date(2025, 3, 1))  # fmt: skip
+    assert priced == (False, {})
