@@ -14,7 +14,7 @@ from uuid import UUID
 
 from sqlalchemy import func, select
 
-from db.tables import claims, policies
+from db.tables import claims, dependents, policies
 
 # statuses whose cost sharing counts toward the plan year's accumulators
 SHARED = ("approved", "partially_approved", "paid")
@@ -73,3 +73,10 @@ async def policy_terms(conn, policy_id: UUID):
     established the asker's right to this member's coverage."""
     result = await conn.execute(select(policies).where(policies.c.id == policy_id))
     return result.mappings().one()
+
+
+async def dependents_of(conn, member_id: UUID) -> set[UUID]:
+    """Every dependent ever covered through the member, whoever may see them: the people a
+    family's totals are summed over (never returned to a client, only counted against)."""
+    rows = await conn.execute(select(dependents.c.id).where(dependents.c.member_id == member_id))
+    return {r[0] for r in rows}

@@ -164,12 +164,17 @@ field_access(actor: User, v: FieldView, "accumulators", "visible") if
 field_access(actor: User, v: FieldView, "accumulators", "visible") if
     actor.role = "dependent" and v.type = "Dependent";
 field_access(actor: User, v: FieldView, "accumulators", "visible") if
-    plan_staff(actor) and v.type in ["Member", "Dependent", "Policy"];
+    plan_staff(actor) and v.type in ["Member", "Dependent", "FamilyAccumulators"];
 
-# The family's totals go to everyone the policy covers who reads it (the row rules: the
-# subscriber, a dependent under it) and to plan staff.
+# The family's totals are the sum of everyone's on the policy: a total less the parts one
+# reads is the parts one does not (a subscriber's total less her own is her adult son's,
+# withheld without his consent; an adult dependent's total less his own is the
+# subscriber's). So a total goes to whoever reads every part of it: the view's `whole` says
+# that every person on the policy is a row the principal reads with its amounts visible
+# (graph/policy/accumulators.py). Plan staff read every part.
 field_access(actor: User, v: FieldView, "accumulators", "visible") if
-    actor.role in ["member", "dependent"] and v.type = "Policy";
+    actor.role in ["member", "dependent"] and v.type = "FamilyAccumulators" and
+    v.whole = true;
 
 # --- claims and appeals ---------------------------------------------------------------
 

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from db import accumulators
 from domain import adjudication
 from domain.costshare import remaining
 from graph import loaders as ld
 from graph.context import Info
 from graph.errors import BadUserInput
-from graph.fields import PHI, Classified, classified
+from graph.fields import BUSINESS, PHI, Classified, classified, decisions_for
 from graph.rows import build
 from policies.resources import FieldView
 
@@ -87,24 +88,49 @@ class FamilyAccumulators(Amounts):
 
     @staticmethod
     def field_view(principal, row, today) -> FieldView:
-        return FieldView(type="Policy")
+        # a total is read by whoever reads every part of it (policies/fields.polar)
+        return FieldView(type="FamilyAccumulators", whole=row["whole"])
 
     def audit_key(self):
         return "Policy", self._row["id"], self._row["member_id"], None
 
 
 @strawberry.type(description="What a policy's people have met of its limits in one plan year.")
-class PolicyAccumulators:
-    plan_year_start: date = strawberry.field(
-        description="First day of the plan year (the policy's effective date's anniversary)."
+class PolicyAccumulators(Classified):
+    db_id: strawberry.Private[Any]
+    _row: strawberry.Private[Any]
+    _decisions: strawberry.Private[Any] = None
+
+    # the plan year's days are the policy's effective date's anniversary: a date tied to a
+    # person, removed for regulators as Policy.effectiveDate is (record_date)
+    plan_year_start = classified(
+        "plan_year_start", BUSINESS, "record_date", date,
+        description="First day of the plan year (the policy's effective date's anniversary).",
+    )  # fmt: skip
+    plan_year_end = classified(
+        "plan_year_end", BUSINESS, "record_date", date, description="Last day of the plan year."
     )
-    plan_year_end: date = strawberry.field(description="Last day of the plan year.")
-    individuals: list[PersonAccumulators] = strawberry.field(
+
+    @staticmethod
+    def field_view(principal, row, today) -> FieldView:
+        return FieldView(type="Policy")
+
+    def audit_key(self):
+        return "Policy", self._row["id"], self._row["member_id"], None
+
+    @strawberry.field(
         description="The subscriber and each dependent you may see, subscriber first."
     )
-    family: FamilyAccumulators | None = strawberry.field(
-        description="The family's totals; null when the policy covers the subscriber alone."
+    def individuals(self) -> list[PersonAccumulators]:
+        return self._row["individuals"]
+
+    @strawberry.field(
+        description="The family's totals; null when the policy covers the subscriber alone. "
+        "Its amounts are FORBIDDEN unless you may read every person's amounts on the policy "
+        "(a total less the parts you read would be the parts you may not)."
     )
+    def family(self) -> FamilyAccumulators | None:
+        return self._row["family"]
 
 
 def _amounts(deductible, oop, met: tuple[Decimal, Decimal]) -> dict[str, Any]:
@@ -152,13 +178,21 @@ async def accumulators_of(info: Info, policy: dict, plan_year: int | None) -> Po
         )  # fmt: skip
         for kind, person, dependent_id in people
     ]
+    everyone = {None} | await accumulators.dependents_of(ctx.db, policy["member_id"]) | set(met)
+    readable = {
+        p._row["dependent_id"]
+        for p in individuals
+        if (d := decisions_for(p, ctx).get("accumulators")) is not None and d.visible
+    }
     family = None
     if terms.family_deductible is not None or terms.family_out_of_pocket_max is not None:
         total = (sum((m[0] for m in met.values()), Decimal("0.00")),
                  sum((m[1] for m in met.values()), Decimal("0.00")))  # fmt: skip
         family = build(FamilyAccumulators, {
-            "id": policy["id"], "member_id": policy["member_id"],
+            "id": policy["id"], "member_id": policy["member_id"], "whole": everyone <= readable,
             **_amounts(terms.family_deductible, terms.family_out_of_pocket_max, total),
         })  # fmt: skip
-    return PolicyAccumulators(plan_year_start=start, plan_year_end=end - timedelta(days=1),
-                              individuals=individuals, family=family)  # fmt: skip
+    return build(PolicyAccumulators, {
+        "id": policy["id"], "member_id": policy["member_id"], "plan_year_start": start,
+        "plan_year_end": end - timedelta(days=1), "individuals": individuals, "family": family,
+    })  # fmt: skip

@@ -166,7 +166,8 @@ async def test_the_subscriber_sees_her_own_and_her_minor_s_not_her_adult_son_s(g
     hidden = {tuple(e["path"][-1:]) for e in body["errors"]}
     assert ("deductibleMet",) in hidden
     assert all(e["extensions"]["code"] == "FORBIDDEN" for e in body["errors"])
-    assert D(acc["family"]["deductibleMet"]) == D("1000.00")  # the family's, hers too
+    # the family's total less hers and Mia's would be Leo's: withheld as his are
+    assert acc["family"]["deductibleMet"] is None
     # every amount that left is in the audit trail, as a read of that person's record
     async with engine.connect() as conn:
         rows = (
@@ -180,7 +181,6 @@ async def test_the_subscriber_sees_her_own_and_her_minor_s_not_her_adult_son_s(g
         ).all()
     read = {(r.resource_type, str(r.resource_id)): set(r.fields) for r in rows}
     assert "deductible_met" in read[("Dependent", str(_uuid(family["minor"]["id"])))]
-    assert "deductible_met" in read[("Policy", str(_uuid(family["policy"]["id"])))]
     leo = read.get(("Dependent", str(_uuid(family["adult"]["id"]))), set())
     assert not {f for f in leo if f.startswith(("deductible", "out_of_pocket"))}
 
