@@ -1,7 +1,8 @@
 """What a family has met of its deductible and out-of-pocket maximum, summed from claims.
 
-The sums count every adjudicated claim under the policy, sensitive ones included (the
-member owes their cost sharing either way); the claims themselves stay behind their rules.
+Pricing (met_this_year) and eligibility count every adjudicated claim under the policy,
+sensitive ones included: the member owes that cost sharing either way. What a reader is
+shown (met_by_person with the reader's row rule) counts only the claims that reader may see.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from db.tables import claims, dependents, policies
 
@@ -49,9 +50,10 @@ async def met_this_year(
 
 
 async def met_by_person(
-    conn, *, policy_ids: Iterable[UUID], year_start: date, year_end: date
+    conn, *, policy_ids: Iterable[UUID], year_start: date, year_end: date, condition=None
 ) -> dict[UUID, dict[UUID | None, Met]]:
-    """Per policy, per person on it (None: the subscriber), what is met in the plan year."""
+    """Per policy, per person on it (None: the subscriber), what is met in the plan year,
+    from the claims `condition` (a reader's row rule) lets through; all of them without."""
     rows = await conn.execute(
         select(
             claims.c.policy_id,
@@ -60,6 +62,7 @@ async def met_by_person(
             func.coalesce(func.sum(claims.c.member_responsibility), 0),
         )
         .where(claims.c.policy_id.in_(set(policy_ids)), *_in_year(year_start, year_end))
+        .where(condition if condition is not None else true())
         .group_by(claims.c.policy_id, claims.c.dependent_id)
     )
     out: dict[UUID, dict[UUID | None, Met]] = defaultdict(dict)

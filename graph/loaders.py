@@ -197,8 +197,10 @@ ValidationRunByIdLoader = _by_id("validation_run")
 
 
 class AccumulatorsByPolicyLoader(_Loader):
-    """Per (policy id, plan year start, end): what each person on the policy has met. The
-    sums count every adjudicated claim, whoever may see it (db/accumulators.py)."""
+    """Per (policy id, plan year start, end): what each person on the policy has met, summed
+    from the adjudicated claims this principal may read. Plan staff read every claim, so
+    they see the plan's count; anyone else sees what the claims shown to them add up to,
+    and no figure reveals a claim kept from them (a minor's sensitive visit)."""
 
     resource = "policy"
 
@@ -208,8 +210,10 @@ class AccumulatorsByPolicyLoader(_Loader):
             by_year[(start, end)].add(policy_id)
         met: dict[tuple, dict] = {}
         for (start, end), policy_ids in by_year.items():
-            found = await met_by_person(self.ctx.db, policy_ids=policy_ids, year_start=start,
-                                        year_end=end)  # fmt: skip
+            found = await met_by_person(
+                self.ctx.db, policy_ids=policy_ids, year_start=start, year_end=end,
+                condition=self.ctx.condition("claim"),
+            )  # fmt: skip
             for policy_id in policy_ids:
                 met[(policy_id, start, end)] = found.get(policy_id, {})
         return [met[k] for k in keys]

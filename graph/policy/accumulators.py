@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 
 PersonRef = Annotated["Person", strawberry.lazy("graph.member.types")]
 
-_MET = "counted toward it so far in the plan year: the cost sharing of claims adjudicated "
-_MET += "for care in the plan year, sensitive ones included, in US dollars."
+_MET = "counted toward it so far in the plan year, in US dollars: the cost sharing of the "
+_MET += "adjudicated claims for care in the plan year that you may see (plan staff see every "
+_MET += "claim; pricing always counts them all)."
 
 
 def _amount(column: str, description: str):

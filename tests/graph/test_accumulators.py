@@ -61,6 +61,19 @@ async def _submit_and_approve(gql, claim: dict) -> dict:
     return decided["claim"]
 
 
+async def _member_login(gql, member_id: str) -> tuple[uuid.UUID, str]:
+    """A login of the member's own (user id, access token)."""
+    body = await gql(
+        """mutation($input: CreateUserInput!) { createUser(input: $input) {
+        __typename ... on UserSaved { user { id } } ... on InvalidInput { field message } } }""",
+        {"input": {"email": f"ada-{uuid.uuid4().hex[:10]}@example.com", "role": "MEMBER",
+                   "password": "a long enough password 42", "memberId": member_id}},
+    )  # fmt: skip
+    assert body["data"]["createUser"]["__typename"] == "UserSaved", body
+    user_id = _uuid(body["data"]["createUser"]["user"]["id"])
+    return user_id, issue_access_token(user_id=user_id, role="member", settings=Settings())
+
+
 def _money(claim: dict, *keys: str) -> tuple:
     return tuple(D(claim[k]) for k in keys)
 
@@ -147,15 +160,7 @@ async def test_a_plan_year_before_the_policy_is_refused_and_the_next_counts_noth
 async def test_the_subscriber_sees_her_own_and_her_minor_s_not_her_adult_son_s(gql, family, engine):
     from sqlalchemy import text
 
-    body = await gql(
-        """mutation($input: CreateUserInput!) { createUser(input: $input) {
-        __typename ... on UserSaved { user { id } } ... on InvalidInput { field message } } }""",
-        {"input": {"email": f"ada-{uuid.uuid4().hex[:10]}@example.com", "role": "MEMBER",
-                   "password": "a long enough password 42", "memberId": family["member"]["id"]}},
-    )  # fmt: skip
-    assert body["data"]["createUser"]["__typename"] == "UserSaved", body
-    user_id = _uuid(body["data"]["createUser"]["user"]["id"])
-    token = issue_access_token(user_id=user_id, role="member", settings=Settings())
+    user_id, token = await _member_login(gql, family["member"]["id"])
     body = await gql(ACCUMULATORS, {"id": family["policy"]["id"]},
                      headers={"Authorization": f"Bearer {token}"})  # fmt: skip
     acc = body["data"]["policy"]["accumulators"]
@@ -216,3 +221,34 @@ async def test_a_prescription_takes_its_tier_s_copay_and_a_medical_line_cannot_h
     refused = body["data"]["submitClaim"]
     assert refused["__typename"] == "ClaimRefused", refused
     assert any(f["field"] == "lines[0].drugTier" for f in refused["findings"])
+
+
+async def test_a_minor_s_sensitive_visit_counts_in_pricing_but_not_in_what_the_parent_sees(gql):
+    """The plan charges a minor's confidential visit toward the limits, but the subscriber's
+    figures add up from the claims she may see: no amount points at the visit."""
+    member = await _enrol(gql, None, dateOfBirth=str(_years_ago(44)))
+    kid = await _add_dependent(gql, member["id"], firstName="Ivy", dateOfBirth=str(_years_ago(15)))
+    policy = await _create_policy(
+        gql, member["id"], coverageLevel="FAMILY", deductibleIndividual="500.00",
+        deductibleFamily="1000.00", outOfPocketMaxIndividual="3000.00",
+        outOfPocketMaxFamily="6000.00", coinsurancePercentage=80, outOfNetworkPercentage=100,
+        primaryCareCopay=None, employerContribution="0.00",
+        effectiveDate=str(TODAY - timedelta(days=60)),
+    )  # fmt: skip
+    visit = _claim(member["memberNumber"], _years_ago(15), "Ivy", "200.00", 6,
+                   diagnosisCodes=["F32.1"])  # fmt: skip
+    claim = await _submit_and_approve(gql, visit)
+    assert D(claim["deductibleApplied"]) == D("200.00")  # priced like any visit
+    _, token = await _member_login(gql, member["id"])
+    mine = await gql(
+        ACCUMULATORS, {"id": policy["id"]}, headers={"Authorization": f"Bearer {token}"}
+    )
+    staff = await gql(ACCUMULATORS, {"id": policy["id"]}, as_=ADJUDICATOR)
+
+    def ivy(body):
+        acc = body["data"]["policy"]["accumulators"]
+        person = next(p for p in acc["individuals"] if p["person"]["id"] == kid["id"])
+        return D(person["deductibleMet"]), D(acc["family"]["deductibleMet"])
+
+    assert ivy(mine) == (D("0.00"), D("0.00"))
+    assert ivy(staff) == (D("200.00"), D("200.00"))
