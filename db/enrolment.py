@@ -52,11 +52,12 @@ async def member_for_update(conn, member_id: UUID) -> RowMapping:
 
 
 async def household(conn, member_id: UUID) -> list[RowMapping]:
-    """The member's dependents still covered (relationship and blind indexes only)."""
+    """The member's dependents still covered (relationship, first name, blind indexes)."""
     result = await conn.execute(
         select(
             dependents.c.id,
             dependents.c.relationship,
+            dependents.c.first_name,
             dependents.c.name_dob_index,
             dependents.c.ssn_index,
         ).where(
@@ -69,13 +70,23 @@ async def household(conn, member_id: UUID) -> list[RowMapping]:
 
 
 def same_person(existing: list[RowMapping], values: dict[str, Any]) -> str | None:
-    """Whether `values` names someone in `existing`: "ssn" or "name_dob" (last name and birth
-    date) for the blind index that matched, else None."""
+    """Whether `values` names someone in `existing`: "ssn" for the same SSN, "name_dob" for
+    the same first name, last name and birth date (the blind index holds the last name and
+    birth date; twins share those, so the first names are compared too), else None."""
     keys = blind_indexes("dependents", values)
-    for index, match in (("ssn_index", "ssn"), ("name_dob_index", "name_dob")):
-        if keys[index] and any(row[index] == keys[index] for row in existing):
-            return match
+    if keys["ssn_index"] and any(row["ssn_index"] == keys["ssn_index"] for row in existing):
+        return "ssn"
+    first = _folded(values.get("first_name"))
+    if keys["name_dob_index"] and any(
+        row["name_dob_index"] == keys["name_dob_index"] and _folded(row["first_name"]) == first
+        for row in existing
+    ):
+        return "name_dob"
     return None
+
+
+def _folded(name: str | None) -> str:
+    return (name or "").strip().casefold()
 
 
 async def add_dependent(conn, *, values: dict[str, Any]) -> RowMapping:

@@ -18,11 +18,13 @@ from tests.graph.enrolment_support import (
     ADULT,
     EMPLOYER,
     MEMBER,
+    PROVIDER,
     REGULATOR,
     TERMINATE_DEPENDENT,
     TODAY,
     _add_dependent,
     _audit,
+    _create_policy,
     _dependent_input,
     _enrol,
     _error,
@@ -204,3 +206,25 @@ async def test_who_may_terminate_a_dependent(gql, users, own_employer, other_emp
     assert _error(body) == "NOT_FOUND"
     body = await gql(TERMINATE_DEPENDENT, {"id": child["id"], "day": str(TODAY)}, as_=EMPLOYER)
     assert body["data"]["terminateDependent"]["__typename"] == "DependentTerminated"
+
+
+async def test_twins_are_two_dependents_and_eligibility_tells_them_apart(gql, own_employer):
+    """Twins share a last name and a birth date: the same person is the same first name too.
+    Eligibility then needs the first name to know which twin is asked about."""
+    member = await _enrol(gql, own_employer)
+    born = str(_years_ago(6, 70))
+    await _add_dependent(gql, member["id"], firstName="Nora", dateOfBirth=born)
+    await _add_dependent(gql, member["id"], firstName="Nell", dateOfBirth=born)
+    again = await gql(ADD_DEPENDENT, {"input": _dependent_input(
+        member["id"], firstName=" nora ", dateOfBirth=born)})  # fmt: skip
+    assert again["data"]["addDependent"]["field"] == "dateOfBirth"  # Nora is covered already
+    await _create_policy(gql, member["id"], coverageLevel="INDIVIDUAL_CHILDREN",
+                         effectiveDate=str(TODAY - timedelta(days=30)))  # fmt: skip
+    ask = """query($n: String!, $b: Date!, $d: Date!, $f: String) {
+      eligibility(memberNumber: $n, dateOfBirth: $b, serviceDate: $d, firstName: $f) {
+        covered } }"""
+    common = {"n": member["memberNumber"], "b": born, "d": str(TODAY)}
+    unnamed = await gql(ask, common, as_=PROVIDER)
+    named = await gql(ask, common | {"f": "Nell"}, as_=PROVIDER)
+    assert unnamed["data"]["eligibility"]["covered"] is False  # which twin? nobody answers
+    assert named["data"]["eligibility"]["covered"] is True
