@@ -23,7 +23,6 @@ from tests.graph.correction_support import (
     PROVIDER,
     RIGHT,
     VOID,
-    WRONG,
     _bill,
     _decide,
     _net,
@@ -93,8 +92,11 @@ async def test_an_episode_reconciles_through_correct_pay_and_void(gql):
     voided: at each step the provider holds what the live claim allows, in the end nothing."""
     patient = await _patient(gql)
     claim = await _paid_claim(gql, patient)
-    done = (await gql(CORRECT, {"prior": {"claimId": claim["id"]},
-                                "input": _bill(patient, RIGHT, "1000.00")}, as_=PROVIDER))
+    done = await gql(
+        CORRECT,
+        {"prior": {"claimId": claim["id"]}, "input": _bill(patient, RIGHT, "1000.00")},
+        as_=PROVIDER,
+    )
     corrected = done["data"]["submitCorrectedClaim"]
     assert corrected["__typename"] == "ClaimCorrected", corrected
     new_id = corrected["claim"]["id"]
@@ -133,8 +135,11 @@ async def test_an_episode_reconciles_through_correct_pay_and_void(gql):
 async def test_a_correction_into_another_patient_is_refused_and_files_nothing(gql, engine):
     patient, stranger = await _patient(gql), await _patient(gql)
     claim = await _paid_claim(gql, patient)
-    body = await gql(CORRECT, {"prior": {"claimId": claim["id"]},
-                               "input": _bill(stranger, RIGHT, "800.00")}, as_=PROVIDER)
+    body = await gql(
+        CORRECT,
+        {"prior": {"claimId": claim["id"]}, "input": _bill(stranger, RIGHT, "800.00")},
+        as_=PROVIDER,
+    )
     result = body["data"]["submitCorrectedClaim"]
     assert result["__typename"] == "InvalidInput", result
     assert (await _read(gql, claim["id"]))["status"] == "PAID"
@@ -200,3 +205,21 @@ async def test_forged_cursors_are_refused_or_no_position(gql, after):
         assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", body
     else:
         assert body["data"]["diagnosisCodes"]["edges"] == [], body
+
+
+# --- 3. policy maintenance -----------------------------------------------------------------
+
+
+async def test_two_renewals_of_one_policy_at_once_make_one_new_policy(gql, engine):
+    from tests.graph.test_policy_renewal import _policy, _renew
+
+    _, policy = await _policy(gql)
+    answers = await asyncio.gather(
+        _renew(gql, policy["id"], deductibleIndividual="100.00"),
+        _renew(gql, policy["id"], deductibleIndividual="900.00"),
+    )
+    kinds = sorted(a["__typename"] for a in answers)
+    assert kinds.count("PolicyRenewed") == 1, answers
+    rows = await _rows(engine, "SELECT 1 FROM policies WHERE renews_policy_id = :p",
+                       p=_db_id(policy["id"]))  # fmt: skip
+    assert len(rows) == 1
