@@ -1,4 +1,4 @@
-"""What each enum of domain/enums.py, and each of its values, means for the plan: the class
+"""What each enum of domain/enums/, and each of its values, means for the plan: the class
 docstring says what the enum is, MEANINGS what each value is. The GraphQL schema shows both
 as descriptions (graph/enums.py). Importing this package checks that nothing is left out, so
 an enum or a value added without its meaning fails at start-up, not in a client's hands."""
@@ -45,11 +45,13 @@ def meaning(value: StrEnum) -> str:
 
 
 def _check() -> None:
-    """Every enum of domain/enums.py described, each of its values and nothing else."""
+    """Every enum of domain/enums/ described, each of its values and nothing else."""
     declared = [
         v
         for v in vars(enums).values()
-        if isinstance(v, type) and issubclass(v, StrEnum) and v.__module__ == enums.__name__
+        if isinstance(v, type)
+        and issubclass(v, StrEnum)
+        and v.__module__.startswith(f"{enums.__name__}.")
     ]
     for cls in declared:
         summary(cls)
@@ -61,7 +63,7 @@ def _check() -> None:
         if empty := [v.name for v, text in given.items() if not text.strip()]:
             raise MissingMeaning(f"{cls.__name__}: empty meaning for {', '.join(empty)}.")
     if extra := [c.__name__ for c in MEANINGS if c not in declared]:
-        raise MissingMeaning(f"Meanings given for enums not in domain/enums.py: {extra}.")
+        raise MissingMeaning(f"Meanings given for enums not in domain/enums/: {extra}.")
 
 
 _check()
