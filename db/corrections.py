@@ -7,11 +7,11 @@ from __future__ import annotations
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.engine import RowMapping
 
 from db.tables import claims, payments
-from db.workflows import _next_number
+from db.workflows import completed_payment
 
 
 def _episode(claim_id: UUID):
@@ -57,28 +57,11 @@ async def add_recoupment(
     confirmation: str | None = None,
 ) -> RowMapping:  # fmt: skip
     """A completed refund from the billing provider to the plan, numbered PAY-########."""
-    number = await _next_number(conn, "payment_number_seq", "PAY")
-    result = await conn.execute(
-        insert(payments)
-        .values(
-            payment_number=number,
-            payer_type="provider",
-            payer_id=claim["provider_id"],
-            payee_type="system",
-            policy_id=claim["policy_id"],
-            claim_id=claim["id"],
-            payment_type="refund",
-            amount=amount,
-            payment_method=method,
-            confirmation_number=confirmation,
-            status="completed",
-            payment_date=func.now(),
-            processed_date=func.now(),
-            description=note,
-        )  # fmt: skip
-        .returning(payments)
-    )
-    return result.mappings().one()
+    return await completed_payment(
+        conn, claim=claim, amount=amount, method=method, confirmation=confirmation,
+        payer_type="provider", payer_id=claim["provider_id"], payee_type="system",
+        payment_type="refund", description=note,
+    )  # fmt: skip
 
 
 async def link_replacement(conn, *, original_id: UUID, replacement_id: UUID) -> RowMapping:

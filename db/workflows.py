@@ -139,7 +139,19 @@ async def add_payment(
     conn, *, claim: RowMapping, amount: Decimal, method: str, confirmation: str | None
 ) -> RowMapping:
     """A completed claim payment to the provider, numbered PAY-########."""
+    return await completed_payment(
+        conn, claim=claim, amount=amount, method=method, confirmation=confirmation,
+        payer_type="system", payee_type="provider", payee_id=claim["provider_id"],
+        payment_type="claim_reimbursement",
+    )  # fmt: skip
 
+
+async def completed_payment(
+    conn, *, claim: RowMapping, amount: Decimal, method: str, confirmation: str | None,
+    **parties: Any,
+) -> RowMapping:  # fmt: skip
+    """A completed payment on a claim, numbered PAY-########; `parties` says who pays whom,
+    and what for (payer and payee types and ids, payment type, description)."""
     from db.tables import payments
 
     number = await _next_number(conn, "payment_number_seq", "PAY")
@@ -147,19 +159,16 @@ async def add_payment(
         insert(payments)
         .values(
             payment_number=number,
-            payer_type="system",
-            payee_type="provider",
-            payee_id=claim["provider_id"],
             policy_id=claim["policy_id"],
             claim_id=claim["id"],
-            payment_type="claim_reimbursement",
             amount=amount,
             payment_method=method,
             confirmation_number=confirmation,
             status="completed",
             payment_date=func.now(),
             processed_date=func.now(),
-        )
+            **parties,
+        )  # fmt: skip
         .returning(payments)
     )
     return result.mappings().one()

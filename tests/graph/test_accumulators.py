@@ -47,6 +47,20 @@ def _claim(number: str, born: date, first: str, billed: str, days_ago: int, **ov
     }  # fmt: skip
 
 
+async def _family_policy(gql, member_id: str, *, days_ago: int, **over) -> dict:
+    """A family policy whose figures the tests work by hand: deductible 500 each and 1000
+    the family, out of pocket 3000 and 6000, 80 % coinsurance, and 100 % of the charge out
+    of network (so the allowed amount of _claim's visit is its charge)."""
+    terms = {
+        "coverageLevel": "FAMILY", "deductibleIndividual": "500.00",
+        "deductibleFamily": "1000.00", "outOfPocketMaxIndividual": "3000.00",
+        "outOfPocketMaxFamily": "6000.00", "coinsurancePercentage": 80,
+        "outOfNetworkPercentage": 100, "primaryCareCopay": None, "employerContribution": "0.00",
+        "effectiveDate": str(TODAY - timedelta(days=days_ago)),
+    }  # fmt: skip
+    return await _create_policy(gql, member_id, **(terms | over))
+
+
 async def _submit_and_approve(gql, claim: dict) -> dict:
     body = await gql(SUBMIT, {"input": claim}, as_=PROVIDER)
     submitted = body["data"]["submitClaim"]
@@ -89,13 +103,7 @@ async def family(gql):
                                  dateOfBirth=str(_years_ago(9)))  # fmt: skip
     adult = await _add_dependent(gql, member["id"], firstName="Leo",
                                  dateOfBirth=str(_years_ago(22)))  # fmt: skip
-    policy = await _create_policy(
-        gql, member["id"], coverageLevel="FAMILY", deductibleIndividual="500.00",
-        deductibleFamily="1000.00", outOfPocketMaxIndividual="3000.00",
-        outOfPocketMaxFamily="6000.00", coinsurancePercentage=80, outOfNetworkPercentage=100,
-        primaryCareCopay=None, employerContribution="0.00",
-        effectiveDate=str(TODAY - timedelta(days=60)),
-    )  # fmt: skip
+    policy = await _family_policy(gql, member["id"], days_ago=60)
     number = member["memberNumber"]
     born = {"Ada": _years_ago(45), "Mia": _years_ago(9), "Leo": _years_ago(22)}
     claims = {
@@ -228,13 +236,7 @@ async def test_a_minor_s_sensitive_visit_counts_in_pricing_but_not_in_what_the_p
     figures add up from the claims she may see: no amount points at the visit."""
     member = await _enrol(gql, None, dateOfBirth=str(_years_ago(44)))
     kid = await _add_dependent(gql, member["id"], firstName="Ivy", dateOfBirth=str(_years_ago(15)))
-    policy = await _create_policy(
-        gql, member["id"], coverageLevel="FAMILY", deductibleIndividual="500.00",
-        deductibleFamily="1000.00", outOfPocketMaxIndividual="3000.00",
-        outOfPocketMaxFamily="6000.00", coinsurancePercentage=80, outOfNetworkPercentage=100,
-        primaryCareCopay=None, employerContribution="0.00",
-        effectiveDate=str(TODAY - timedelta(days=60)),
-    )  # fmt: skip
+    policy = await _family_policy(gql, member["id"], days_ago=60)
     visit = _claim(member["memberNumber"], _years_ago(15), "Ivy", "200.00", 6,
                    diagnosisCodes=["F32.1"])  # fmt: skip
     claim = await _submit_and_approve(gql, visit)

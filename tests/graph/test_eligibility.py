@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import text
 
 from graph import limits
-from tests.graph.enrolment_support import _add_dependent, _create_policy, _enrol, _uuid, _years_ago
-from tests.graph.test_accumulators import PROVIDER, _claim, _submit_and_approve
+from tests.graph.enrolment_support import _add_dependent, _enrol, _uuid, _years_ago
+from tests.graph.test_accumulators import PROVIDER, _claim, _family_policy, _submit_and_approve
 
 TODAY = date.today()
 ASK = """query($number: String!, $born: Date!, $day: Date!, $type: ServiceType, $name: String) {
@@ -33,14 +33,8 @@ async def household(gql):
     """A subscriber and her son on a family policy; she has had one 300 visit approved."""
     member = await _enrol(gql, None, dateOfBirth=str(_years_ago(41)))
     son = await _add_dependent(gql, member["id"], firstName="Sam", dateOfBirth=str(_years_ago(7)))
-    await _create_policy(
-        gql, member["id"], coverageLevel="FAMILY", planName="Silver PPO 500",
-        deductibleIndividual="500.00", deductibleFamily="1000.00",
-        outOfPocketMaxIndividual="3000.00", outOfPocketMaxFamily="6000.00",
-        coinsurancePercentage=80, outOfNetworkPercentage=100, primaryCareCopay="25.00",
-        rxGenericCopay="10.00", employerContribution="0.00",
-        effectiveDate=str(TODAY - timedelta(days=90)),
-    )  # fmt: skip
+    await _family_policy(gql, member["id"], days_ago=90, planName="Silver PPO 500",
+                         primaryCareCopay="25.00", rxGenericCopay="10.00")  # fmt: skip
     born = _years_ago(41)
     await _submit_and_approve(gql, _claim(member["memberNumber"], born, "Ada", "300.00", 5))
     return {"member": member, "son": son, "born": born, "son_born": _years_ago(7)}

@@ -23,7 +23,7 @@ from sqlalchemy import text
 from graph.auth import issue_access_token
 from graph.config import Settings
 from tests.graph.enrolment_support import _add_dependent, _create_policy, _enrol, _uuid, _years_ago
-from tests.graph.test_accumulators import ACCUMULATORS, _claim, _submit_and_approve
+from tests.graph.test_accumulators import ACCUMULATORS, _claim, _family_policy, _submit_and_approve
 from tests.graph.test_eligibility import ASK, NOT_COVERED
 
 TODAY = date.today()
@@ -55,13 +55,7 @@ async def household(gql):
                           enrollmentDate=str(TODAY - timedelta(days=400)))  # fmt: skip
     adult = await _add_dependent(gql, member["id"], firstName="Noah",
                                  dateOfBirth=str(_years_ago(24)))  # fmt: skip
-    policy = await _create_policy(
-        gql, member["id"], coverageLevel="FAMILY", deductibleIndividual="500.00",
-        deductibleFamily="1000.00", outOfPocketMaxIndividual="3000.00",
-        outOfPocketMaxFamily="6000.00", coinsurancePercentage=80, outOfNetworkPercentage=100,
-        primaryCareCopay=None, employerContribution="0.00",
-        effectiveDate=str(TODAY - timedelta(days=45)),
-    )  # fmt: skip
+    policy = await _family_policy(gql, member["id"], days_ago=45)
     number = member["memberNumber"]
     await _submit_and_approve(gql, _claim(number, _years_ago(50), "Ada", "120.00", 20))
     await _submit_and_approve(gql, _claim(number, _years_ago(24), "Noah", "340.00", 10))
