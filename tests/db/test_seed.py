@@ -171,7 +171,9 @@ async def test_claim_amounts_add_up_and_paid_claims_have_their_payment(engine):
                    OR c.member_responsibility
                       <> c.deductible_applied + c.copay_amount + c.coinsurance_amount
                    OR l.paid <> c.paid_amount))
-               OR (c.status = 'paid' AND NOT EXISTS (
+               -- a corrected claim is paid the difference from what its episode was paid
+               -- (tests/graph/test_corrections.py), not its whole amount
+               OR (c.status = 'paid' AND c.frequency_code = 'original' AND NOT EXISTS (
                    SELECT 1 FROM payments p WHERE p.claim_id = c.id AND p.amount = c.paid_amount
                    AND p.status = 'completed'))
             """)
