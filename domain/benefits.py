@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.adjudication import RX_COPAY, plan_terms
-from domain.costshare import Accumulators, least, remaining
+from domain.costshare import Accumulators, left
 from domain.enums import ServiceType
 
 # which of the policy's copays each kind of visit takes (None: coinsurance)
@@ -49,14 +49,7 @@ def benefit(
     """The cost sharing of one in-network visit of `service_type` and what is left of the
     limits, individual and family taken together (embedded, as claims are priced)."""
     terms = plan_terms(policy, copay=None)
-    deductible_left = least(
-        remaining(terms.deductible, person.deductible_met),
-        remaining(terms.family_deductible, family.deductible_met),
-    )
-    oop_left = least(
-        remaining(terms.out_of_pocket_max, person.out_of_pocket_met),
-        remaining(terms.family_out_of_pocket_max, family.out_of_pocket_met),
-    )
+    deductible_left, oop_left = left(terms, person, family)
     if service_type is ServiceType.PREVENTIVE:
         return Benefit(Decimal("0.00"), 0, False, deductible_left, oop_left)
     column = _COPAY.get(service_type)

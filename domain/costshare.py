@@ -51,6 +51,21 @@ def remaining(limit: Decimal | None, met: Decimal) -> Decimal | None:
     return None if limit is None else max(limit - met, Decimal("0"))
 
 
+def left(plan: Plan, met: Accumulators, family: Accumulators) -> tuple[Decimal, Decimal]:
+    """What is left of the deductible and of the out-of-pocket maximum (embedded): the least
+    of the person's own and the family's."""
+    return (
+        least(
+            remaining(plan.deductible, met.deductible_met),
+            remaining(plan.family_deductible, family.deductible_met),
+        ),
+        least(
+            remaining(plan.out_of_pocket_max, met.out_of_pocket_met),
+            remaining(plan.family_out_of_pocket_max, family.out_of_pocket_met),
+        ),
+    )
+
+
 def least(*amounts: Decimal | None) -> Decimal:
     """The smallest of the limits that apply (None: no such limit)."""
     return min(a for a in amounts if a is not None)
@@ -120,13 +135,8 @@ def share(
     ]
     flat = sum((min(copay, amount) for copay, amount in flat_lines), Decimal("0"))
     shared = allowed - sum((amount for _, amount in flat_lines), Decimal("0"))
-    deductible = min(
-        least(
-            remaining(plan.deductible, met.deductible_met),
-            remaining(plan.family_deductible, family.deductible_met),
-        ),
-        shared,
-    )
+    deductible_left, room = left(plan, met, family)
+    deductible = min(deductible_left, shared)
     rest = shared - deductible
     if plan.copay is not None:
         copay, coinsurance = min(plan.copay, rest), Decimal("0")
@@ -135,10 +145,6 @@ def share(
         coinsurance = cents(rest * (100 - plan.coinsurance_percentage) / 100)
     copay += flat
     # the out-of-pocket maximum caps the member's share: coinsurance gives way first
-    room = least(
-        remaining(plan.out_of_pocket_max, met.out_of_pocket_met),
-        remaining(plan.family_out_of_pocket_max, family.out_of_pocket_met),
-    )
     coinsurance = min(coinsurance, max(room - deductible - copay, Decimal("0")))
     copay = min(copay, max(room - deductible, Decimal("0")))
     deductible = min(deductible, room)
