@@ -37,14 +37,6 @@ async def version_of(conn, policy_id: UUID) -> int | None:
     return result.scalar_one_or_none()
 
 
-async def policy_for_update(conn, policy_id: UUID) -> RowMapping:
-    """The policy, locked: one renewal at a time."""
-    result = await conn.execute(
-        select(policies).where(policies.c.id == policy_id).with_for_update()
-    )
-    return result.mappings().one()
-
-
 async def end_for_renewal(conn, *, policy_id: UUID, ends: date, renewed_by: UUID) -> RowMapping:
     """The renewed policy ends where its renewal begins, linked to it; it stays active until
     the expiry job finds its termination date come (graph/upkeep.py)."""

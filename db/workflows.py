@@ -70,7 +70,8 @@ def active_contract(owners: list[UUID], service_date: date):
 
 
 async def policy_for_update(conn, policy_id: UUID) -> RowMapping:
-    """The policy, locked: two adjudications under one policy settle its accumulators in turn."""
+    """The policy, locked: two adjudications under one policy settle its accumulators in
+    turn, and one renewal of it happens at a time."""
     result = await conn.execute(
         select(policies).where(policies.c.id == policy_id).with_for_update()
     )

@@ -19,6 +19,7 @@ import strawberry
 
 from db import enrolment as enrol_db
 from db import policy_maintenance as pdb
+from db import workflows as wf
 from domain import enrolment, policy_terms
 from domain import enums as e
 from domain.enums import PolicyStatus
@@ -160,7 +161,7 @@ class PolicyRenewalMutations:
             async with ctx.unit_of_work() as db:
                 member = await enrol_db.member_for_update(db, p["member_id"])
                 enrolment.check_member_active(member["status"])
-                old = await pdb.policy_for_update(db, p["id"])
+                old = await wf.policy_for_update(db, p["id"])
                 if old["version"] != p["version"]:
                     return changed(old["version"], "policy")
                 new = await enrol_db.add_policy(db, values=values | {
