@@ -12,6 +12,7 @@ import strawberry
 
 from db import enrolment as enrol_db
 from domain import enrolment
+from domain import policy_terms as terms
 from domain.enums import PolicyStatus
 from domain.errors import DomainError, IllegalTransition
 from graph.context import Info
@@ -57,23 +58,16 @@ TerminatePolicyResult = Annotated[
     strawberry.union("TerminatePolicyResult"),
 ]
 
-# amount columns -> input fields
-_AMOUNTS = {
-    "deductible_individual": "deductibleIndividual",
-    "deductible_family": "deductibleFamily",
-    "out_of_pocket_max_individual": "outOfPocketMaxIndividual",
-    "out_of_pocket_max_family": "outOfPocketMaxFamily",
-    "primary_care_copay": "primaryCareCopay",
-    "specialist_copay": "specialistCopay",
-    "emergency_copay": "emergencyCopay",
-    "urgent_care_copay": "urgentCareCopay",
-    "rx_generic_copay": "rxGenericCopay",
-    "rx_brand_copay": "rxBrandCopay",
-    "rx_specialty_copay": "rxSpecialtyCopay",
-    "monthly_premium": "monthlyPremium",
-    "employer_contribution": "employerContribution",
-    "employee_contribution": "employeeContribution",
-}
+# amount columns -> input fields: the limits (fixed for a plan year), copays and premium
+_AMOUNTS = (
+    {
+        column: field
+        for column, field in terms.FIXED_FOR_PLAN_YEAR.items()
+        if not column.endswith("_percentage")
+    }
+    | terms.COPAYS
+    | terms.PREMIUM
+)
 
 
 def policy_columns(input: CreatePolicyInput, *, has_employer: bool) -> dict[str, Any]:
