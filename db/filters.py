@@ -117,3 +117,19 @@ def scoped(table: Table, rule: RowFilter) -> ColumnElement[bool]:
         return _shared(table, rule)
     except TypeError:
         return where(table, rule)
+
+
+@lru_cache(maxsize=4096)
+def _narrowed(table: Table, condition: ColumnElement[bool], extra: RowFilter):
+    return condition & where(table, extra)
+
+
+def narrowed(table: Table, condition: ColumnElement[bool], extra: RowFilter | None):
+    """`condition` and the client's own filter `extra`, built once per pair like `scoped`:
+    the same condition object lets the statement over it be built and compiled once."""
+    if extra is None:
+        return condition
+    try:
+        return _narrowed(table, condition, extra)
+    except TypeError:
+        return condition & where(table, extra)

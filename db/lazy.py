@@ -87,7 +87,7 @@ class LazyRow(Mapping):
             return value
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._raw)
+        return iter(self._raw.keys())  # an asyncpg record iterates over its values
 
     def __len__(self) -> int:
         return len(self._raw)
@@ -96,7 +96,9 @@ class LazyRow(Mapping):
         return f"LazyRow({', '.join(self._raw)})"
 
 
-def rows(result, decoders: dict[str, Encrypted]) -> list[Any]:
+def rows(fetched: list[Any], decoders: dict[str, Encrypted]) -> list[Any]:
+    """The rows of RequestConnection.fetch (asyncpg records or SQLAlchemy mappings), with
+    encrypted columns decrypted on first read."""
     if not decoders:
-        return list(result.mappings())
-    return [LazyRow(r, decoders) for r in result.mappings()]
+        return fetched
+    return [LazyRow(r, decoders) for r in fetched]

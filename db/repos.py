@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
     Integer,
     Select,
     Table,
     and_,
+    any_,
     bindparam,
     func,
     or_,
@@ -94,22 +96,23 @@ async def fetch_page(
     if after is None:  # the first page: one statement per list and principal, reused
         key = ("page", table.name, id(condition), tuple(order))
         stmt = lazy.reused(key, condition, lambda: _first_page(table, condition, order))
-        result = await conn.execute(stmt, {"limit": first + 1})
+        fetched = await conn.fetch(stmt, {"limit": first + 1})
     else:
-        result = await conn.execute(
-            page_statement(table, condition=condition, order=order, first=first, after=after)
+        statement = page_statement(
+            table, condition=condition, order=order, first=first, after=after
         )
-    return lazy.rows(result, lazy.decoders(table))
+        fetched = list((await conn.execute(statement)).mappings())
+    return lazy.rows(fetched, lazy.decoders(table))
 
 
 async def count(conn, table: Table, *, condition: ColumnElement[bool]) -> int:
     stmt = lazy.reused(
         ("count", table.name, id(condition)),
         condition,
-        lambda: select(func.count()).select_from(table).where(condition),
+        lambda: select(func.count().label("n")).select_from(table).where(condition),
     )
-    result = await conn.execute(stmt)
-    return int(result.scalar_one())
+    (row,) = await conn.fetch(stmt)
+    return int(row["n"])
 
 
 async def fetch_by_column(
@@ -124,14 +127,13 @@ async def fetch_by_column(
     """All rows whose `column` is one of `keys` (one statement for a whole batch)."""
 
     def build() -> Select:
-        keyed = table.c[column].in_(bindparam("keys", expanding=True))
-        stmt = lazy.base(table).where(keyed, condition)
+        stmt = lazy.base(table).where(_one_of(table.c[column]), condition)
         return stmt.order_by(*_order_by(table, order)) if order else stmt
 
     key = ("by", table.name, column, id(condition), tuple(order))
     stmt = lazy.reused(key, condition, build)
-    result = await conn.execute(stmt, {"keys": list(keys)})
-    return lazy.rows(result, lazy.decoders(table))
+    fetched = await conn.fetch(stmt, {"keys": list(keys)})
+    return lazy.rows(fetched, lazy.decoders(table))
 
 
 async def fetch_pages_by_column(
@@ -154,10 +156,17 @@ async def fetch_pages_by_column(
     if after is None:  # the first pages: one statement per relation and principal, reused
         key = ("pages", table.name, column, id(condition), tuple(order))
         stmt = lazy.reused(key, condition, lambda: _pages(table, column, condition, order, None))
-    else:
+        fetched = await conn.fetch(stmt, params)
+    else:  # a later page: its cursor's values are in the statement, which is not kept
         stmt = _pages(table, column, condition, order, after)
-    result = await conn.execute(stmt, params)
-    return lazy.rows(result, lazy.decoders(table))
+        fetched = list((await conn.execute(stmt, params)).mappings())
+    return lazy.rows(fetched, lazy.decoders(table))
+
+
+def _one_of(column) -> ColumnElement[bool]:
+    """`column = ANY(:keys)`: one statement text for a batch of any size (an expanding IN
+    renders a text per size, which neither SQLAlchemy nor db/direct.py can keep)."""
+    return column == any_(bindparam("keys", type_=ARRAY(column.type)))
 
 
 def _pages(table, column, condition, order, after) -> Select:
@@ -169,7 +178,7 @@ def _pages(table, column, condition, order, after) -> Select:
         *sort_columns,
         func.count().over(partition_by=parent).label("_total"),
         (_after(table, order, after) if after is not None else true()).label("_past_cursor"),
-    ).where(parent.in_(bindparam("keys", expanding=True)), condition)
+    ).where(_one_of(parent), condition)
     sub = inner.subquery()
     ranked = (
         select(

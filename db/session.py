@@ -14,6 +14,7 @@ import contextlib
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from db import faults
+from db.direct import direct_form
 from db.faults import DatabaseUnavailable
 
 
@@ -34,17 +35,47 @@ class RequestConnection:
             self._conn = await self._engine.connect()
         return self._conn
 
-    async def execute(self, statement, parameters=None):
+    @contextlib.asynccontextmanager
+    async def _statement(self):
+        """The connection, for one statement at a time; an outage marks the request lost."""
         async with self._lock:
             if self._lost is not None:  # never a second connection mid-request: the first
                 raise DatabaseUnavailable("the request's connection was lost") from self._lost
             try:
                 conn = await self._connection()
                 self.statements += 1
-                return await conn.execute(statement, parameters)
+                yield conn
             except Exception as exc:
                 if faults.unavailable(exc):
                     self._lost = exc
+                raise
+
+    async def execute(self, statement, parameters=None):
+        async with self._statement() as conn:
+            return await conn.execute(statement, parameters)
+
+    async def fetch(self, statement, parameters=None) -> list:
+        """The rows of a read statement db/lazy.py reuses, each read by column name: sent
+        straight to the driver when db/direct.py could compile it, else through SQLAlchemy.
+        Either way it runs in the request's transaction, when one is open, and SQLAlchemy's
+        `before_cursor_execute` listeners hear it (the tests count statements with them)."""
+        async with self._statement() as conn:
+            form = direct_form(statement, conn.dialect)
+            if form is None:
+                return list((await conn.execute(statement, parameters)).mappings())
+            arguments = form.arguments(parameters)
+            dispatch = conn.sync_engine.dispatch
+            if dispatch.before_cursor_execute:
+                dispatch.before_cursor_execute(
+                    conn.sync_connection, None, form.sql, arguments, None, False
+                )
+            driver = conn.sync_connection.connection.driver_connection  # checked out already
+            try:
+                return await driver.fetch(form.sql, *arguments)
+            except Exception as exc:
+                if faults.unavailable(exc):  # SQLAlchemy did not see it: throw the connection away
+                    with contextlib.suppress(Exception):
+                        await conn.invalidate()
                 raise
 
     async def commit(self) -> None:

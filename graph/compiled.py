@@ -29,7 +29,8 @@ from graphql import GraphQLObjectType, GraphQLOutputType
 from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from graph.plans import LeafPlan, RelationPlan, plain_object, plan_of, to_nodes
+from graph.fields import build
+from graph.plans import LeafPlan, RelationPlan, origin_of, plain_object, plan_of, to_nodes
 from graph.rows import built
 
 
@@ -125,6 +126,12 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         loaded = self._loaded(plan, source)
         if loaded is Undefined:
             return Undefined
+        if plan.cls is not None and not plan.relation.many and plan.return_type is plan.named:
+            # one object of a nullable field: what complete_value would do, without its info
+            if loaded is None:
+                return None
+            return self._object(plan.named, details, path, build(plan.cls, loaded),
+                                position_context, plan.return_type)  # fmt: skip
         info = self.build_resolve_info(plan.field, to_nodes(details), parent_type, path)
         try:
             completed = self.complete_value(
@@ -137,6 +144,35 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         if self.is_awaitable(completed):
             return self._completing(completed, plan.return_type, details, path)
         return completed
+
+    def _object(self, object_type, details, path, obj, position_context, return_type) -> Any:
+        """The fields of `obj`, an instance of `object_type`'s own class: complete_object_value
+        without its is_type_of check, which such an object passes by construction."""
+        try:
+            completed = self.collect_and_execute_subfields(
+                object_type, details, path, obj, position_context
+            )
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, details, path)
+            return None
+        if self.is_awaitable(completed):
+            return self._completing(completed, return_type, details, path)
+        return completed
+
+    def complete_list_item_value(
+        self, item, complete_results, item_type, field_details_list, info, item_path,
+        position_context,
+    ) -> bool:  # fmt: skip
+        known = origin_of(item_type) if self._planning() else None
+        if known is None or type(item) is not known[1]:
+            return super().complete_list_item_value(
+                item, complete_results, item_type, field_details_list, info, item_path,
+                position_context,
+            )  # fmt: skip
+        completed = self._object(known[0], field_details_list, item_path, item,
+                                 position_context, item_type)  # fmt: skip
+        complete_results.append(completed)
+        return self.is_awaitable(completed)
 
     def _loaded(self, plan: RelationPlan, source: Any) -> Any:
         """What the relation's loader already holds for this parent, else Undefined."""

@@ -14,7 +14,7 @@ from sqlalchemy import Date, Integer, Numeric
 from sqlalchemy.dialects.postgresql import TIMESTAMP
 
 from db import repos
-from db.filters import TABLES, where
+from db.filters import TABLES, narrowed
 from db.repos import Order
 from domain.access import AllOf, RowFilter
 from graph.context import Context
@@ -107,9 +107,7 @@ class Listing:
         first = check_first(first, cap=ctx.settings.max_page_size)
         self = self.for_principal(ctx)
         position = self.after(after)
-        condition = ctx.condition(self.resource)
-        if extra is not None:
-            condition = condition & where(self.table, extra)
+        condition = narrowed(self.table, ctx.condition(self.resource), extra)
         rows = await repos.fetch_page(
             ctx.db, self.table, condition=condition, order=self.order, first=first, after=position
         )

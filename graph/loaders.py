@@ -80,7 +80,7 @@ class _PageByColumn(_Loader):
     column: ClassVar[str]
 
     async def batch_load_fn(self, keys: list[tuple[UUID, PageRequest]]) -> list[Page]:
-        from db.filters import where
+        from db.filters import narrowed
 
         by_request: dict[PageRequest, set[UUID]] = defaultdict(set)
         for parent, request in keys:
@@ -88,7 +88,7 @@ class _PageByColumn(_Loader):
         pages: dict[tuple[UUID, PageRequest], Page] = {}
         base = self.ctx.condition(self.resource)
         for request, parents in by_request.items():
-            condition = base if request.extra is None else base & where(self.table, request.extra)
+            condition = narrowed(self.table, base, request.extra)
             rows = await repos.fetch_pages_by_column(
                 self.ctx.db,
                 self.table,

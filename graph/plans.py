@@ -20,7 +20,7 @@ from graphql.execution.executor import to_nodes
 from graph.fields import Classified, Spec, specs
 from graph.rows import Relation
 
-__all__ = ["LeafPlan", "RelationPlan", "plain_object", "plan_of", "to_nodes"]
+__all__ = ["LeafPlan", "RelationPlan", "origin_of", "plain_object", "plan_of", "to_nodes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,7 @@ class RelationPlan:
     return_type: GraphQLOutputType
     relation: Relation
     cls: type | None  # the strawberry type each row is built as (None for a count)
+    named: Any = None  # the object type a single object completes as
 
 
 _PLANS: dict[tuple[int, str], LeafPlan | RelationPlan | None] = {}
@@ -98,11 +99,28 @@ def _plan(parent_type: GraphQLObjectType, field_name: str) -> LeafPlan | Relatio
     cls = _definition_origin(named)
     if cls is None or relation.many != isinstance(_strip_non_null(return_type), GraphQLList):
         return None
-    return RelationPlan(field_def, return_type, relation, cls)
+    return RelationPlan(field_def, return_type, relation, cls, named)
 
 
 def _strip_non_null(type_: Any) -> Any:
     return type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+
+
+_ORIGINS: dict[int, type | None] = {}
+
+
+def origin_of(output_type: Any) -> tuple[GraphQLObjectType, type] | None:
+    """(object type, its strawberry class) for an object type, maybe non-null; else None."""
+    key = id(output_type)
+    try:
+        return _ORIGINS[key]
+    except KeyError:
+        named = _strip_non_null(output_type)
+        origin = None
+        if isinstance(named, GraphQLObjectType) and (cls := _definition_origin(named)):
+            origin = (named, cls)
+        found = _ORIGINS[key] = origin
+        return found
 
 
 def _definition_origin(object_type: GraphQLObjectType) -> type | None:
