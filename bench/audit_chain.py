@@ -1,5 +1,6 @@
 """The audit chain under concurrent writers: migration 0003's single chain against 0012's
-partitions, on the same database, one run.
+partitions and 0019's partitions with one head update per statement, on the same database,
+one run (the row hash is 0019's PL/pgSQL in all three: what differs is the chaining).
 
     python -m bench.audit_chain --database-url postgresql://postgres@127.0.0.1/postgres \\
         --clients 16 64 --seconds 10
@@ -26,10 +27,15 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 CHAIN = importlib.import_module("migrations.versions.0012_audit_partitions")
+CURRENT = importlib.import_module("migrations.versions.0019_audit_chain_cost")
 SINGLE_CHAIN = CHAIN.OLD_CHAIN.replace(
     "WHERE chain_pos IS NOT NULL", "WHERE chain_partition = 0 AND chain_pos IS NOT NULL"
 )
-DESIGNS = (("single chain (0003)", SINGLE_CHAIN), ("partitioned (0012)", CHAIN.CHAIN))
+DESIGNS = (
+    ("single chain (0003)", SINGLE_CHAIN),
+    ("partitioned (0012)", CHAIN.CHAIN),
+    ("partitioned, head per statement (0019)", CURRENT.CHAIN),
+)
 INSERT = """
 INSERT INTO audit_log (action, resource_type, resource_id, fields, role, request_id)
 SELECT 'read', 'Claim', gen_random_uuid(), ARRAY['diagnosis_codes'], 'adjudicator', $1

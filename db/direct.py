@@ -21,7 +21,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ARRAY, Integer, Numeric
+from sqlalchemy import ARRAY, Boolean, Integer, Numeric
 from sqlalchemy.sql import Executable
 
 __all__ = ["Direct", "direct_form"]
@@ -82,8 +82,12 @@ def _binds(compiled) -> list[tuple[str, Any]]:
 
 
 def _list_of_plain(type_: Any, dialect: Any) -> bool:
-    """An array of values asyncpg takes as they are (SQLAlchemy only copies the list)."""
-    return isinstance(type_, ARRAY) and type_.item_type._cached_bind_processor(dialect) is None
+    """An array of values asyncpg takes as they are (SQLAlchemy only copies the list; for
+    booleans it checks each is a bool, which asyncpg checks as well)."""
+    if not isinstance(type_, ARRAY):
+        return False
+    item = type_.item_type
+    return isinstance(item, Boolean) or item._cached_bind_processor(dialect) is None
 
 
 def _converts(type_: Any, dialect: Any) -> bool:

@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from tests.graph.test_audit import CLAIMS_50, _post
 
 CHAIN = importlib.import_module("migrations.versions.0012_audit_partitions")
+CURRENT = importlib.import_module("migrations.versions.0019_audit_chain_cost")
 # migration 0003's trigger (one advisory lock per writing transaction), kept to partition 0
 # so the chain stays verifiable after the control run
 SINGLE_CHAIN = CHAIN.OLD_CHAIN.replace(
@@ -84,7 +85,7 @@ async def test_concurrent_audited_reads_do_not_wait_on_the_chain(
         old = await _load_while_sampling(db_url, client, token_for)
     finally:
         async with engine.begin() as conn:
-            await conn.execute(text(CHAIN.CHAIN))
+            await conn.execute(text(CURRENT.CHAIN))
             # the control wrote into one chain past partition 0's head: continue from there
             await conn.execute(
                 text(
