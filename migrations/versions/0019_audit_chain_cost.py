@@ -2,7 +2,7 @@
 
 Measured on 500 rows inserted in one statement, the chain trigger cost about 165 µs a row,
 four times the insert itself, and an audited read writes a row per record it shows. Three
-causes, all removed here:
+causes in the chain, all removed here:
 
 - `audit_canonical` and `audit_row_hash` were SQL-language functions taking a row. Called
   from the trigger they are not inlined, so PostgreSQL parsed and planned their bodies
@@ -17,6 +17,10 @@ causes, all removed here:
   settings and its head update with it.
 - The heads table bloated (see HEADS_STORAGE) and a partition was chosen by sorting all of
   it. It is rewritten, kept small, and each choice is a primary-key lookup.
+
+And one cause outside the chain: the foreign key from audit_log.user_id to users, whose
+check locked the reader's own user row once per audit row (db/tables/logs.py says why it
+goes).
 
 Revision ID: 0019_audit_chain_cost
 Revises: 0018_policy_maintenance
@@ -113,6 +117,8 @@ HEADS_STORAGE = (
 
 
 def upgrade() -> None:
+    # see db/tables/logs.py: the user's row is no lock every audit row has to take
+    op.drop_constraint(op.f("fk_audit_log_user_id_users"), "audit_log", type_="foreignkey")
     op.execute(HEADS_STORAGE)
     # rewritten compactly (a few pages; the rows are locked for the moment it takes)
     op.execute("CLUSTER audit_chain_heads USING pk_audit_chain_heads")
@@ -136,3 +142,6 @@ def downgrade() -> None:
     op.execute(_PARTITIONED.CHAIN)
     op.execute(_PARTITIONED.CANONICAL)
     op.execute(_FIRST.HASH.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"))
+    op.create_foreign_key(
+        op.f("fk_audit_log_user_id_users"), "audit_log", "users", ["user_id"], ["id"]
+    )
