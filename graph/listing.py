@@ -118,7 +118,8 @@ class Listing:
         page = rows[:first]
         return connection(
             [build(r) for r in page],
-            [self.cursor(r) for r in page],
+            page,
+            self.cursor,
             has_next=len(rows) > first,
             has_previous=position is not None,
             total=total,
@@ -133,7 +134,8 @@ class Listing:
         listing = self._narrower[tuple(request.order)]
         return connection(
             [build(r) for r in page.rows],
-            [listing.cursor(r) for r in page.rows],
+            page.rows,
+            listing.cursor,
             has_next=page.has_next,
             has_previous=request.after is not None,
             total=page.total,

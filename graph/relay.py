@@ -221,6 +221,16 @@ class Edge(Generic[T]):
         "past this record. It is encrypted, so it shows no value of the record it points at."
     )
     node: T = strawberry.field(description="The record itself.")
+    _cursor_of: strawberry.Private[Callable[[], str] | None] = None
+
+    def __getattr__(self, name: str) -> Any:
+        # an edge made by `connection` seals its cursor when it is first read: a page whose
+        # cursors nobody asks for costs no encryption
+        cursor_of = self.__dict__.get("_cursor_of")
+        if name != "cursor" or cursor_of is None:
+            raise AttributeError(name)
+        self.cursor = cursor_of()
+        return self.cursor
 
 
 @strawberry.type
@@ -242,20 +252,30 @@ class Connection(Generic[T]):
 
 def connection(
     nodes: list[T],
-    cursors: list[str],
+    rows: Sequence[Any],
+    cursor_of: Callable[[Any], str],
     *,
     has_next: bool,
     has_previous: bool,
     total: Callable[[], Awaitable[int]] | int,
 ) -> Connection[T]:
-    edges = [Edge(cursor=c, node=n) for c, n in zip(cursors, nodes, strict=True)]
+    """A page of `nodes` built from `rows`; `cursor_of(row)` is the row's cursor."""
+    edges = [_edge(node, row, cursor_of) for node, row in zip(nodes, rows, strict=True)]
     return Connection(
         edges=edges,
         page_info=PageInfo(
             has_next_page=has_next,
             has_previous_page=has_previous,
-            start_cursor=cursors[0] if cursors else None,
-            end_cursor=cursors[-1] if cursors else None,
+            # the same strings as the first and last edges' cursors (sealed now, and kept)
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
         ),
         _total=total,
     )
+
+
+def _edge(node: Any, row: Any, cursor_of: Callable[[Any], str]) -> Edge:
+    edge = Edge.__new__(Edge)
+    edge.node = node
+    edge._cursor_of = lambda: cursor_of(row)
+    return edge

@@ -151,7 +151,7 @@ class DisclosureQueries:
         before = decode_cursor(after, "disclosures.seq", [int])[0] if after else None
         subject = _disclosure_subject(ctx)
         if subject is None:
-            return connection([], [], has_next=False, has_previous=False, total=0)
+            return connection([], [], str, has_next=False, has_previous=False, total=0)
         who = {
             "member_id": subject[0],
             "dependent_id": subject[1],
@@ -171,10 +171,10 @@ class DisclosureQueries:
             )
             for r in page
         ]
-        cursors = [encode_cursor("disclosures.seq", [r["seq"]]) for r in page]
         return connection(
             nodes,
-            cursors,
+            page,
+            lambda r: encode_cursor("disclosures.seq", [r["seq"]]),
             has_next=len(rows) > first,
             has_previous=after is not None,
             total=lambda: audit_db.count_disclosures(ctx.db, **who),

@@ -63,7 +63,8 @@ async def _page(info: Info, code_set: str, build, *, search, billable, first, af
     shown = rows[:first]
     return connection(
         [build(r) for r in shown],
-        [encode_cursor(key, [r["code"]]) for r in shown],
+        shown,
+        lambda r: encode_cursor(key, [r["code"]]),
         has_next=len(rows) > first,
         has_previous=position is not None,
         total=total,
