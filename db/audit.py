@@ -70,26 +70,30 @@ def _append_statement():
 _APPEND = _append_statement()
 
 
-def _column_value(name: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if name == "fields":
-        if any(_SEPARATOR in f for f in value):
-            raise ValueError("a field name holds the audit separator")
-        return _SEPARATOR.join(value)
-    if isinstance(audit_log.c[name].type, JSONB):
-        return json.dumps(value)
-    return value
+def _joined(fields: list[str]) -> str:
+    if any(_SEPARATOR in f for f in fields):
+        raise ValueError("a field name holds the audit separator")
+    return _SEPARATOR.join(fields)
+
+
+# how a column's value travels in its array, where it is not as it is
+_CONVERT = {"fields": _joined} | {
+    name: json.dumps for name in _COLUMNS if isinstance(audit_log.c[name].type, JSONB)
+}
+
+
+def _column(name: str, rows: list[dict[str, Any]]) -> list[Any]:
+    default = _DEFAULTS.get(name)
+    values = [r.get(name, default) for r in rows]
+    convert = _CONVERT.get(name)
+    return values if convert is None else [None if v is None else convert(v) for v in values]
 
 
 async def write(conn, rows: list[dict[str, Any]]) -> None:
     """Append rows in one statement; the chain trigger numbers and hashes them, in order."""
     if not rows:
         return
-    values = {
-        f"c{i}": [_column_value(name, r.get(name, _DEFAULTS.get(name))) for r in rows]
-        for i, name in enumerate(_COLUMNS)
-    }
+    values = {f"c{i}": _column(name, rows) for i, name in enumerate(_COLUMNS)}
     fetch = getattr(conn, "fetch", None)  # the request's connection: straight to the driver
     await (fetch(_APPEND, values) if fetch is not None else conn.execute(_APPEND, values))
 

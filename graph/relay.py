@@ -20,7 +20,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from graph.context import _CURRENT, current_context
 from graph.errors import BadUserInput, Forbidden
-from graph.fields import Classified
+from graph.fields import Classified, decisions_for, graphql_names
+from graph.keys import pseudonym
 
 T = TypeVar("T")
 
@@ -126,9 +127,6 @@ class Node(Classified):
         return super().__getattr__(name)
 
     def _global_id(self) -> strawberry.ID:
-        from graph.fields import decisions_for, graphql_names
-        from graph.keys import pseudonym
-
         decision = decisions_for(self, current_context()).get("identity")
         name = type(self).__name__
         if decision is not None and decision.visible:
