@@ -2,7 +2,11 @@
 
     python -m bench.run member-dashboard --concurrency 16 --seconds 20
 
-Every response must have `data` and no `errors`; anything else counts as an error.
+Every response must have `data` and no `errors`; anything else counts as an error. The
+requests go out through aiohttp, whose client costs a fraction of httpx's per request: with
+httpx on the load generator's core, the generator ran out of CPU before a one-worker server
+did (member dashboards: 207 requests/s with httpx, 309 with aiohttp, from the same server).
+Writes prepare their bodies with httpx before the clock starts.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import subprocess
 import sys
 import time
 
+import aiohttp
 import httpx
 
 from bench.operations import OPERATIONS, WRITES
@@ -41,16 +46,17 @@ def _ok(payload: dict, expect: str | None) -> bool:
     return expect is None or next(iter(data.values()))["__typename"] == expect
 
 
-async def _worker(client, url, bodies, headers, deadline, latencies, errors, expect=None) -> None:
+async def _worker(session, url, bodies, headers, deadline, latencies, errors, expect=None) -> None:
     while time.perf_counter() < deadline:
         body = next(bodies, None)
         if body is None:
             return  # a write workload ran out of prepared work
         started = time.perf_counter()
         try:
-            response = await client.post(url, content=body, headers=headers)
-            ok = response.status_code == 200 and _ok(response.json(), expect)
-        except (httpx.HTTPError, ValueError):
+            async with session.post(url, data=body, headers=headers) as response:
+                payload = await response.read()
+            ok = response.status == 200 and _ok(json.loads(payload), expect)
+        except (TimeoutError, aiohttp.ClientError, ValueError):
             ok = False
         latencies.append(time.perf_counter() - started)
         if not ok:
@@ -66,20 +72,22 @@ async def run(operation: str, *, url: str, concurrency: int, seconds: float, tok
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     latencies: list[float] = []
     errors: list[int] = []
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
-        if operation in WRITES:
-            admin = {**headers, "Authorization": f"Bearer {_token('admin@example.com')}"}
+    if operation in WRITES:
+        admin = {**headers, "Authorization": f"Bearer {_token('admin@example.com')}"}
+        async with httpx.AsyncClient(timeout=30) as client:
             bodies = await prepare(operation, client, url, admin, query, seconds=seconds)
-        else:
-            bodies = itertools.repeat(json.dumps({"query": query}).encode())
+    else:
+        bodies = itertools.repeat(json.dumps({"query": query}).encode())
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         # warm up: caches, pool, JIT-free but still worth one round
-        await _worker(client, url, bodies, headers, time.perf_counter() + 1, [], [], expect)
+        await _worker(session, url, bodies, headers, time.perf_counter() + 1, [], [], expect)
         started = time.perf_counter()
         deadline = started + seconds
         await asyncio.gather(
             *(
-                _worker(client, url, bodies, headers, deadline, latencies, errors, expect)
+                _worker(session, url, bodies, headers, deadline, latencies, errors, expect)
                 for _ in range(concurrency)
             )
         )
