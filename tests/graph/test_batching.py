@@ -44,3 +44,21 @@ async def test_the_member_dashboard_statement_count_is_pinned(gql, count_stateme
     used = await _statements(gql, count_statements, DASHBOARD, {}, as_="member@example.com")
     # principal (also serves `me`), member, policies + dependents + claim page, providers, appeals
     assert used == 7, used
+
+
+def test_every_loader_batches_with_a_coroutine():
+    """_Loader skips DataLoader's per-instance check that batch_load_fn is a coroutine
+    function; this is that check, once, for every loader class."""
+    import inspect
+
+    from graph import loaders
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    found = [c for c in subclasses(loaders._Loader) if not c.__name__.startswith("_")]
+    assert len(found) >= 15
+    for cls in found:
+        assert inspect.iscoroutinefunction(cls.batch_load_fn), cls
