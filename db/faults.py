@@ -4,7 +4,9 @@
   refuses connections (down), is starting up (57P03), shutting down (57P01 admin shutdown,
   57P02 crash shutdown), has too many connections (53300), a connection was lost or closed
   mid-request (SQLSTATE class 08, asyncpg's InterfaceError / ConnectionDoesNotExistError,
-  a connection SQLAlchemy invalidated), or no pooled connection came in time.
+  a connection SQLAlchemy invalidated, asyncpg's InternalClientError: its protocol left in
+  a state no statement can follow, as a server shutting down mid-operation leaves it), or
+  no pooled connection came in time.
 - `too_slow`: PostgreSQL stopped the statement (statement_timeout or a cancel, 57014) or it
   waited too long for a lock (lock_timeout, 55P03).
 
@@ -63,6 +65,7 @@ def unavailable(exc: BaseException | None) -> bool:
             | OSError  # refused, reset, unreachable, DNS, a connect that timed out
             | asyncpg.PostgresConnectionError
             | asyncpg.InterfaceError  # "connection is closed"
+            | asyncpg.InternalClientError  # 'protocol is in the "failed" state' and the like
             | sa_exc.InterfaceError
             | sa_exc.OperationalError
             | sa_exc.TimeoutError,  # the pool gave no connection in time

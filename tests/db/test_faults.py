@@ -32,6 +32,9 @@ def _caused(outer: BaseException, inner: BaseException) -> BaseException:
         _wrapped(asyncpg.TooManyConnectionsError("too many clients")),  # 53300
         _wrapped(asyncpg.ConnectionDoesNotExistError("closed in the middle")),  # 08003
         asyncpg.InterfaceError("connection is closed"),
+        # seen when a fast shutdown ended a connection under a waiting request
+        asyncpg.InternalClientError('cannot switch to state 15; protocol is in the "failed" state'),
+        _wrapped(asyncpg.InternalClientError("another operation is in progress")),
         _wrapped(ValueError("x"), connection_invalidated=True),
         sa_exc.TimeoutError("QueuePool limit reached"),  # no pooled connection in time
         faults.DatabaseUnavailable("lost earlier"),
