@@ -43,6 +43,7 @@ def unseal(values: dict[str, str | None]) -> dict[str, str | None]:
 
 
 _SEPARATOR = "\x1f"  # joins a row's field names into one text (no field name holds it)
+_JSON = frozenset(name for name in _COLUMNS if isinstance(audit_log.c[name].type, JSONB))
 
 
 def _append_statement():
@@ -51,13 +52,11 @@ def _append_statement():
     once per row). A row's field names travel joined by _SEPARATOR, its JSON as text."""
     arrays, picks = [], []
     for i, name in enumerate(_COLUMNS):
-        column_type = audit_log.c[name].type
-        if isinstance(column_type, ARRAY | JSONB):
-            column_type = Text()
-        arrays.append(bindparam(f"c{i}", type_=ARRAY(column_type)))
+        travels = Text() if name == "fields" or name in _JSON else audit_log.c[name].type
+        arrays.append(bindparam(f"c{i}", type_=ARRAY(travels)))
         picks.append(
-            f"string_to_array(u.c{i}, chr(31))" if name == "fields"
-            else f"u.c{i}::jsonb" if isinstance(audit_log.c[name].type, JSONB)
+            f"string_to_array(u.c{i}, chr({ord(_SEPARATOR)}))" if name == "fields"
+            else f"u.c{i}::jsonb" if name in _JSON
             else f"u.c{i}"
         )  # fmt: skip
     names = ", ".join(f"c{i}" for i in range(len(_COLUMNS)))
@@ -77,9 +76,7 @@ def _joined(fields: list[str]) -> str:
 
 
 # how a column's value travels in its array, where it is not as it is
-_CONVERT = {"fields": _joined} | {
-    name: json.dumps for name in _COLUMNS if isinstance(audit_log.c[name].type, JSONB)
-}
+_CONVERT = {"fields": _joined} | dict.fromkeys(_JSON, json.dumps)
 
 
 def _column(name: str, rows: list[dict[str, Any]]) -> list[Any]:

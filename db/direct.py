@@ -24,6 +24,8 @@ from typing import Any
 from sqlalchemy import ARRAY, Boolean, Integer, Numeric
 from sqlalchemy.sql import Executable
 
+from db.lazy import kept
+
 __all__ = ["Direct", "direct_form"]
 
 _NUMERIC_OID = 1700  # what PostgreSQL reports for numeric(12,2): asyncpg gives a Decimal
@@ -43,22 +45,12 @@ class Direct:
         return [given[n] if n in given else bound[n] for n in self.names]
 
 
-_FORMS: OrderedDict[int, tuple[Executable, Direct | None]] = OrderedDict()
-_KEPT = 2048  # as many as db/lazy.py keeps statements
+_FORMS: OrderedDict[int, tuple[Direct | None, Executable]] = OrderedDict()
 
 
 def direct_form(statement: Executable, dialect: Any) -> Direct | None:
     """The statement's direct form, compiled on first use (None: SQLAlchemy runs it)."""
-    key = id(statement)
-    hit = _FORMS.get(key)
-    if hit is not None and hit[0] is statement:
-        _FORMS.move_to_end(key)
-        return hit[1]
-    form = _compile(statement, dialect)
-    _FORMS[key] = (statement, form)  # the statement is kept, so its id stays its own
-    if len(_FORMS) > _KEPT:
-        _FORMS.popitem(last=False)
-    return form
+    return kept(_FORMS, id(statement), statement, lambda: _compile(statement, dialect))
 
 
 def _compile(statement: Executable, dialect: Any) -> Direct | None:

@@ -40,8 +40,25 @@ def base(table: Table) -> Select:
     return select(*columns(table)[0])
 
 
-_STATEMENTS: OrderedDict[tuple, tuple[Select, Any]] = OrderedDict()
 _KEPT = 2048
+
+
+def kept(store: OrderedDict, key: Any, pin: Any, make: Callable[[], Any]) -> Any:
+    """What `make()` gave the first time for `key`, from `store` (the newest _KEPT keys).
+    `pin` is kept with it: when the key is an object's id, pinning that object keeps the id
+    its own for as long as the entry lives."""
+    hit = store.get(key)
+    if hit is not None:
+        store.move_to_end(key)
+        return hit[0]
+    value = make()
+    store[key] = (value, pin)
+    if len(store) > _KEPT:
+        store.popitem(last=False)
+    return value
+
+
+_STATEMENTS: OrderedDict[tuple, tuple[Select, Any]] = OrderedDict()
 
 
 def reused(key: tuple, pin: Any, build: Callable[[], Select]) -> Select:
@@ -51,15 +68,7 @@ def reused(key: tuple, pin: Any, build: Callable[[], Select]) -> Select:
     it; the walk is kept on the statement object, so a statement whose values are all bind
     parameters is built and walked once. `pin` (the row condition, shared per principal by
     db.filters.scoped) is kept with it, so the id in `key` stays its own."""
-    hit = _STATEMENTS.get(key)
-    if hit is not None:
-        _STATEMENTS.move_to_end(key)
-        return hit[0]
-    statement = build()
-    _STATEMENTS[key] = (statement, pin)
-    if len(_STATEMENTS) > _KEPT:
-        _STATEMENTS.popitem(last=False)
-    return statement
+    return kept(_STATEMENTS, key, pin, build)
 
 
 def decoders(table: Table) -> dict[str, Encrypted]:

@@ -119,8 +119,8 @@ def origin_of(output_type: Any) -> tuple[GraphQLObjectType, type] | None:
         origin = None
         if isinstance(named, GraphQLObjectType) and (cls := _definition_origin(named)):
             origin = (named, cls)
-        found = _ORIGINS[key] = origin
-        return found
+        _ORIGINS[key] = origin
+        return origin
 
 
 def _definition_origin(object_type: GraphQLObjectType) -> type | None:
