@@ -3,6 +3,7 @@ accounting of disclosures; the chain check is db/audit_chain.py."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime
 from typing import Any
@@ -93,6 +94,55 @@ async def write(conn, rows: list[dict[str, Any]]) -> None:
     values = {f"c{i}": _column(name, rows) for i, name in enumerate(_COLUMNS)}
     fetch = getattr(conn, "fetch", None)  # the request's connection: straight to the driver
     await (fetch(_APPEND, values) if fetch is not None else conn.execute(_APPEND, values))
+
+
+class Appender:
+    """The audit rows of many small answers written together, as a group commit: the first
+    `append` starts a write; every `append` made while a write is under way waits for the
+    next one, which takes all their rows in one statement and one transaction. Each caller
+    returns only once its own rows are committed, and raises if their write failed, so an
+    answer still leaves only after its audit (fail closed). One event pushed to a hundred
+    subscribers is then a few statements and commits, not a hundred of each."""
+
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
+        self._waiting: list[tuple[list[dict[str, Any]], asyncio.Future]] = []
+        self._writer: asyncio.Task | None = None
+        self.statements = 0
+
+    async def append(self, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        done = asyncio.get_running_loop().create_future()
+        done.add_done_callback(_retrieved)  # also when its caller has gone
+        self._waiting.append((rows, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_all(), name="audit-appender")
+        await asyncio.shield(done)  # a caller that goes away leaves the others' write alone
+
+    async def _write_all(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                async with self._engine.begin() as conn:
+                    self.statements += 1
+                    await write(conn, [row for rows, _ in batch for row in rows])
+            except Exception as exc:  # noqa: BLE001 - handed to every caller of this batch
+                outcome: BaseException | None = exc
+            else:
+                outcome = None
+            for _, done in batch:
+                if done.done():
+                    continue
+                if outcome is None:
+                    done.set_result(None)
+                else:
+                    done.set_exception(outcome)
+
+
+def _retrieved(future: asyncio.Future) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 # Disclosures for treatment, payment and health care operations need not be accounted

@@ -13,7 +13,6 @@ from uuid import UUID
 
 import strawberry
 
-from db import audit as audit_db
 from graph import loaders as ld
 from graph.claim.types import Appeal, Claim
 from graph.context import Context, Info, current_context, enter, leave
@@ -87,13 +86,11 @@ async def _start(info: Info) -> tuple[Socket, Context]:
     return socket, await socket.checked_context()
 
 
-async def _finish(ctx: Context) -> None:
-    """Write the audit rows of what was pushed, and give the connection back."""
+async def _finish(socket: Socket, ctx: Context) -> None:
+    """Write the audit rows of what was read and not yet written, and give the connection
+    back."""
     try:
-        rows = ctx.audit.drain(ctx)
-        if rows:
-            await audit_db.write(ctx.db, rows)
-            await ctx.db.commit()
+        await socket.hub.audit.append(ctx.audit.drain(ctx))
     finally:
         await ctx.db.close()
 
@@ -135,7 +132,7 @@ async def deliveries(
                 yield ctx, event
             finally:
                 leave(token)
-                await _finish(ctx)
+                await _finish(socket, ctx)
     except Dropped:  # only the hub raises it: this subscriber's queue overflowed
         raise TooSlow() from None
 
@@ -148,7 +145,7 @@ async def _scoped(info: Info, global_id: str, expected: str):
         return socket, await by_global_id(info, global_id, expected=expected), ctx
     finally:
         leave(token)
-        await _finish(ctx)
+        await _finish(socket, ctx)
 
 
 # Where a topic resumes: an event's cursor or a mutation's eventSequence.
@@ -269,7 +266,7 @@ class Subscription:
         start = _after(info, after)
         socket, ctx = await _start(info)
         allowed = ctx.authorizer.allowed(ctx.principal, "decide", res.Appeal(id=None))
-        await _finish(ctx)
+        await _finish(socket, ctx)
         if not allowed:
             raise Forbidden("Only those who decide appeals follow their deadlines.")
         topics = frozenset({"appeal.deadline_approaching"})

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from db import audit as audit_db
 from db import listener, outbox
 from db import workflows as wf
 
@@ -81,6 +82,7 @@ class Hub:
         appeal_scan: float = 60.0,
     ):
         self.engine = engine
+        self.audit = audit_db.Appender(engine)  # what deliveries read, written together
         self.appeal_scan = appeal_scan
         self.queue_size = queue_size
         self.poll = poll

@@ -9,7 +9,6 @@ import logging
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from db import audit as audit_db
 from db import faults
 from graph.context import current_context, enter, leave
 
@@ -51,15 +50,17 @@ class SocketOperations(SchemaExtension):
             ctx.audit.event(_DELIVERY, "Subscription", None, fields=[name[:64]])
         rows = ctx.audit.drain(ctx)
         if rows:
-            try:
-                await audit_db.write(ctx.db, rows)
-                await ctx.db.commit()
+            try:  # with the rows of every other delivery being written at the same time
+                await self.execution_context.context.socket.hub.audit.append(rows)
             except Exception as exc:
-                # a result that read no PHI (during an outage: the SERVICE_UNAVAILABLE that
-                # ends the subscription) still leaves; anything else fails closed
-                if not faults.unavailable(exc) or any(r["action"] != _DELIVERY for r in rows):
+                # A result that read no PHI still leaves: the coded error that ends a
+                # subscription whose delivery could not be audited (SERVICE_UNAVAILABLE in an
+                # outage, INTERNAL otherwise), instead of a bare `complete`. Anything that
+                # read PHI fails closed.
+                if any(r["action"] != _DELIVERY for r in rows):
                     raise
-                log.warning("delivery not audited: database unavailable (no PHI in it)")
+                cause = "database unavailable" if faults.unavailable(exc) else "write refused"
+                log.warning("delivery not audited (no PHI in it): %s", cause)
         return {}
 
 
