@@ -41,7 +41,7 @@ from graph.schema import build_schema
 from graph.signin import routes as signin_routes
 from graph.subscriptions.hub import Hub
 from graph.subscriptions.socket import SocketContext, SocketGate
-from graph.upkeep import Upkeep
+from graph.upkeep import Upkeep, tallies
 from graph.validation.worker import RunWorker
 from policies.engine import Authorizer
 
@@ -261,12 +261,14 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
 
     runs = RunWorker(engine, authorizer, settings=settings)
     upkeep = Upkeep(engine, every=settings.upkeep_seconds)
+    folding = Upkeep(engine, every=settings.tally_fold_seconds, job=tallies)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
         runs.start()  # validation runs, in the background of every replica
         hub.start()  # the outbox listener that feeds this replica's subscribers
         upkeep.start()  # policies expire and children age out as the days pass
+        folding.start()  # the claims' status changes into their tally
         graphql.principals.start()  # the listener that keeps cached principals true
         settle_heap(settings.gc_threshold)  # start-up is done: freeze what it made
         try:
@@ -275,6 +277,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
             await graphql.principals.stop()
             await hub.stop()
             await upkeep.stop()
+            await folding.stop()
             await runs.stop()
             await engine.dispose()
 

@@ -102,6 +102,9 @@ class Settings:
     appeal_scan_seconds: int = field(default_factory=lambda: _int("APPEAL_SCAN_SECONDS", 60))
     # how often each process expires policies and ages out children (graph/upkeep.py)
     upkeep_seconds: int = field(default_factory=lambda: _int("UPKEEP_SECONDS", 3600))
+    # how often each process folds the claims' status changes into their tally (db/tallies.py);
+    # between folds a total reads the changes too, so this bounds the work, not correctness
+    tally_fold_seconds: int = field(default_factory=lambda: _int("TALLY_FOLD_SECONDS", 5))
     # The employer's claims summary: months are published once closed and this many months
     # more (late claims), then never revised; subscribers' snapshots are looked at this often.
     claims_summary_runout_months: int = field(

@@ -79,6 +79,10 @@ DESCRIPTIONS: dict[str, str] = {
     "their termination date to expired, children past the end of the month they turned 26 to "
     "aged out, dependents past their termination date to inactive (`graph/upkeep.py`); 0 "
     "turns it off.",
+    "tally_fold_seconds": "How often each process folds the claims' status changes into their "
+    "per-status tally (`db/tallies.py`, migration 0020), which answers the payer queue's "
+    "`totalCount` without counting its rows; a total also reads the changes not yet folded, "
+    "so this bounds that work, not correctness. 0 turns folding off.",
     "claims_summary_runout_months": "An employer's claims summary publishes a month once it "
     "closed and this many months more (late claims), then never revises it.",
     "claims_summary_snapshot_seconds": "How often `claimsSummaryChanged` looks for a newly "

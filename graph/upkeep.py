@@ -5,7 +5,10 @@ of the month they turned 26 aged out, dependents past their termination date ina
 Each change is one `enrollment.changed` event and one audit row (role `system`, no user),
 committed together. Replicas may run at once: each update takes its rows only while they are
 still active, so a record is moved and announced once. `run(engine, today=...)` takes the
-day, so tests freeze the clock instead of waiting."""
+day, so tests freeze the clock instead of waiting.
+
+The same loop folds the claims' status changes into their tally every TALLY_FOLD_SECONDS
+(db/tallies.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db import audit as audit_db
 from db import maintenance
+from db import tallies as tally_db
 from db import workflows as wf
 from domain.enrolment import age_out_termination, child_covered
 
@@ -67,17 +71,31 @@ async def run(
             "dependents_lapsed": len(lapsed)}  # fmt: skip
 
 
-class Upkeep:
-    """The background loop: a pass at start, then every `every` seconds."""
+async def enrolment(engine: AsyncEngine) -> None:
+    """One pass for today, logged when it moved anything."""
+    counts = await run(engine, today=date.today())
+    if any(counts.values()):
+        log.info("enrolment upkeep", extra=counts)
 
-    def __init__(self, engine: AsyncEngine, *, every: float) -> None:
+
+async def tallies(engine: AsyncEngine) -> None:
+    """Fold the claims' status changes into their tally (db/tallies.py)."""
+    await tally_db.fold(engine)
+
+
+class Upkeep:
+    """A background loop of every replica: `job(engine)` at start, then every `every`
+    seconds (none when `every` is 0); a failed pass is logged and tried at the next."""
+
+    def __init__(self, engine: AsyncEngine, *, every: float, job=enrolment) -> None:
         self.engine = engine
         self.every = every
+        self.job = job
         self._task: asyncio.Task | None = None
 
     def start(self) -> None:
         if self._task is None and self.every > 0:
-            self._task = asyncio.create_task(self._loop(), name="enrolment-upkeep")
+            self._task = asyncio.create_task(self._loop(), name=f"upkeep-{self.job.__name__}")
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -91,11 +109,10 @@ class Upkeep:
     async def _loop(self) -> None:
         while True:
             try:
-                counts = await run(self.engine, today=date.today())
-                if any(counts.values()):
-                    log.info("enrolment upkeep", extra=counts)
+                await self.job(self.engine)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - try again at the next pass
-                log.warning("enrolment upkeep failed", extra={"error": type(exc).__name__})
+                log.warning(f"{self.job.__name__} upkeep failed",
+                            extra={"error": type(exc).__name__})  # fmt: skip
             await asyncio.sleep(self.every)

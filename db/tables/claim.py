@@ -2,6 +2,7 @@
 monthly claims summaries as released."""
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -253,4 +254,20 @@ claims_summary_releases = Table(
         "suppressed = (claim_count IS NULL) AND suppressed = (paid_total IS NULL)",
         name="withheld_together",
     ),
+)
+
+
+# The claims of each status, kept as they change (migration 0020, db/tallies.py): the folded
+# tally, and the changes appended since the last fold (one row per status per statement).
+claim_status_tally = Table(
+    "claim_status_tally",
+    metadata,
+    Column("status", String(32), primary_key=True),
+    Column("n", BigInteger, nullable=False),
+)
+claim_status_tally_changes = Table(
+    "claim_status_tally_changes",
+    metadata,
+    Column("status", String(32), nullable=False),
+    Column("n", BigInteger, nullable=False),
 )
