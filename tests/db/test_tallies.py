@@ -41,7 +41,9 @@ async def _agree(conn) -> None:
 
 async def _remove(engine, tag: str) -> None:
     async with engine.begin() as conn:
-        await conn.execute(text("DELETE FROM claims WHERE claim_number LIKE :t"), {"t": f"T{tag}-%"})
+        await conn.execute(
+            text("DELETE FROM claims WHERE claim_number LIKE :t"), {"t": f"T{tag}-%"}
+        )
 
 
 async def test_the_tally_counts_what_count_star_counts_through_every_kind_of_write(engine):

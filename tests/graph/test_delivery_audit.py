@@ -1,20 +1,17 @@
 """The audit of subscription deliveries, written together (db/audit.Appender): the rows of
 deliveries made at the same time go in one statement and one commit, each delivery still
 waits for its own rows, and a refused write reaches every delivery it held (fail closed),
-over a real database and, end to end, a real server."""
+over a real database (end to end, through a server: test_subscription_rules.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
 
-import pytest
-from gql.transport.exceptions import TransportQueryError
 from sqlalchemy import text
 
 from db.audit import Appender
-from tests.graph.test_subscription_rules import FAMILY, _event
-from tests.graph.test_subscriptions import _next, session
+from tests.graph.test_subscription_rules import _refusing
 
 
 def _row(request_id: str) -> dict:
@@ -29,16 +26,6 @@ async def _written(engine, prefix: str) -> list[str]:
             {"p": f"{prefix}%"},
         )
         return [r for (r,) in found]
-
-
-async def _refusing(engine, on: bool) -> None:
-    statement = (
-        "ALTER TABLE audit_log ADD CONSTRAINT test_refuse_delivery CHECK (false) NOT VALID"
-        if on
-        else "ALTER TABLE audit_log DROP CONSTRAINT test_refuse_delivery"
-    )
-    async with engine.begin() as conn:
-        await conn.execute(text(statement))
 
 
 async def test_deliveries_made_together_are_written_in_one_statement(engine):
@@ -81,28 +68,3 @@ async def test_a_delivery_that_goes_away_leaves_the_others_written(engine):
     tasks[0].cancel()  # its subscriber disconnected while the write was under way
     await asyncio.gather(*tasks, return_exceptions=True)
     assert sorted(await _written(engine, prefix)) == [f"{prefix}{i}" for i in range(3)]
-
-
-async def test_an_event_whose_audit_is_refused_is_not_delivered(servers, token_for, engine):
-    clinical = __import__("gql").gql(
-        "subscription { claimStatusChanged { cursor claim { id diagnosisCodes } } }"
-    )
-    async with engine.connect() as conn:
-        claim = (await conn.execute(text(
-            "SELECT c.id FROM claims c JOIN members m ON m.id = c.member_id "
-            "WHERE m.member_number = 'MBR-00000001' AND c.dependent_id IS NULL LIMIT 1"
-        ))).scalar_one()  # fmt: skip
-    async with session(servers[0], token_for(FAMILY)) as s:
-        events = s.subscribe(clinical).__aiter__()
-        pending = asyncio.ensure_future(_next(events))
-        await asyncio.sleep(0.5)
-        await _refusing(engine, True)
-        try:
-            await _event(engine, claim, "refused-audit")
-            with pytest.raises(TransportQueryError) as ended:
-                await asyncio.wait_for(pending, 15)
-        finally:
-            await _refusing(engine, False)
-    # a coded error, not a bare `complete`; nothing of the claim in it
-    assert [e["extensions"]["code"] for e in ended.value.errors] == ["INTERNAL"]
-    assert ended.value.data is None and "diagnosis" not in str(ended.value.errors).lower()

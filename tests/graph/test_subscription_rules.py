@@ -11,6 +11,7 @@ import uuid
 
 import pytest
 import websockets
+from gql.transport.exceptions import TransportQueryError
 from sqlalchemy import text
 
 from tests.graph.conftest import start_server
@@ -355,3 +356,38 @@ async def start_small_run(base: str, token: str) -> str:
             headers={"Authorization": f"Bearer {token}", "GraphQL-Require-Preflight": "1"},
         )  # fmt: skip
     return answer.json()["data"]["startValidationRun"]["run"]["id"]
+
+
+async def _refusing(engine, on: bool) -> None:
+    statement = (
+        "ALTER TABLE audit_log ADD CONSTRAINT test_refuse_delivery CHECK (false) NOT VALID"
+        if on
+        else "ALTER TABLE audit_log DROP CONSTRAINT test_refuse_delivery"
+    )
+    async with engine.begin() as conn:
+        await conn.execute(text(statement))
+
+
+async def test_an_event_whose_audit_is_refused_is_not_delivered(servers, token_for, engine):
+    clinical = __import__("gql").gql(
+        "subscription { claimStatusChanged { cursor claim { id diagnosisCodes } } }"
+    )
+    async with engine.connect() as conn:
+        claim = (await conn.execute(text(
+            "SELECT c.id FROM claims c JOIN members m ON m.id = c.member_id "
+            "WHERE m.member_number = 'MBR-00000001' AND c.dependent_id IS NULL LIMIT 1"
+        ))).scalar_one()  # fmt: skip
+    async with session(servers[0], token_for(FAMILY)) as s:
+        events = s.subscribe(clinical).__aiter__()
+        pending = asyncio.ensure_future(_next(events))
+        await asyncio.sleep(0.5)
+        await _refusing(engine, True)
+        try:
+            await _event(engine, claim, "refused-audit")
+            with pytest.raises(TransportQueryError) as ended:
+                await asyncio.wait_for(pending, 15)
+        finally:
+            await _refusing(engine, False)
+    # a coded error, not a bare `complete`; nothing of the claim in it
+    assert [e["extensions"]["code"] for e in ended.value.errors] == ["INTERNAL"]
+    assert ended.value.data is None and "diagnosis" not in str(ended.value.errors).lower()
