@@ -192,6 +192,15 @@ appeals = Table(
         unique=True,
         postgresql_where=text("status IN ('submitted', 'under_review')"),
     ),
+    # The deadline scan's own: open appeals not yet announced, by due date (migration 0021).
+    Index(
+        "ix_appeals_deadline_unannounced",
+        "due_at",
+        "id",
+        postgresql_where=text(
+            "deadline_notified_at IS NULL AND status IN ('submitted', 'under_review')"
+        ),
+    ),
 )
 
 

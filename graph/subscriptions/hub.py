@@ -22,13 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db import audit as audit_db
 from db import listener, outbox
-from db import workflows as wf
 
 log = logging.getLogger("claimgraph.subscriptions")
 
 # topics whose events change who may see what: cached principals are re-read after them
 ACCESS_TOPICS = frozenset({"access.changed", "user.changed", "session.ended"})
 SEEN_SIZE = 10_000  # shared reads kept (recent events only)
+DEADLINE_BATCH = 500  # appeals announced per statement
 GAP_WAIT = 2.0  # seconds a missing sequence number is waited for before it is passed over
 
 
@@ -263,16 +263,18 @@ class Hub:
 
     async def _deadlines(self, *, within: timedelta = timedelta(hours=24)) -> None:
         """Every `appeal_scan` seconds, announce appeals due within 24 hours (each once, by
-        one replica)."""
+        one replica), DEADLINE_BATCH to a statement and a transaction: a backlog of
+        thousands (a first start on a large database) is many short statements, not one
+        long transaction of one statement per appeal."""
         while True:
             try:
-                async with self.engine.begin() as conn:
-                    for appeal in await outbox.due_appeals(conn, within=within,
-                                                           now=datetime.now(UTC)):  # fmt: skip
-                        await wf.publish(conn, topic="appeal.deadline_approaching", payload={
-                            "appeal_id": str(appeal["id"]), "claim_id": str(appeal["claim_id"]),
-                            "due_at": appeal["due_at"].isoformat(),
-                        })  # fmt: skip
+                announced = DEADLINE_BATCH
+                while announced == DEADLINE_BATCH:
+                    async with self.engine.begin() as conn:
+                        announced = await outbox.announce_due_appeals(
+                            conn, within=within, now=datetime.now(UTC), limit=DEADLINE_BATCH
+                        )
+                    await asyncio.sleep(0)  # requests go on between batches
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - try again next minute
