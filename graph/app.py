@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 
-from db import migrate, repos
+from db import migrate, repos, tallies
 from db.engine import make_engine
 from db.session import RequestConnection
 from domain.enums import PurposeOfUse
@@ -41,7 +41,7 @@ from graph.schema import build_schema
 from graph.signin import routes as signin_routes
 from graph.subscriptions.hub import Hub
 from graph.subscriptions.socket import SocketContext, SocketGate
-from graph.upkeep import Upkeep, tallies
+from graph.upkeep import Upkeep
 from graph.validation.worker import RunWorker
 from policies.engine import Authorizer
 
@@ -261,7 +261,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
 
     runs = RunWorker(engine, authorizer, settings=settings)
     upkeep = Upkeep(engine, every=settings.upkeep_seconds)
-    folding = Upkeep(engine, every=settings.tally_fold_seconds, job=tallies)
+    folding = Upkeep(engine, every=settings.tally_fold_seconds, job=tallies.fold)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):

@@ -21,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db import audit as audit_db
 from db import maintenance
-from db import tallies as tally_db
 from db import workflows as wf
 from domain.enrolment import age_out_termination, child_covered
 
@@ -76,11 +75,6 @@ async def enrolment(engine: AsyncEngine) -> None:
     counts = await run(engine, today=date.today())
     if any(counts.values()):
         log.info("enrolment upkeep", extra=counts)
-
-
-async def tallies(engine: AsyncEngine) -> None:
-    """Fold the claims' status changes into their tally (db/tallies.py)."""
-    await tally_db.fold(engine)
 
 
 class Upkeep:

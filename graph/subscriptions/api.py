@@ -13,6 +13,7 @@ from uuid import UUID
 
 import strawberry
 
+from db import outbox
 from graph import loaders as ld
 from graph.claim.types import Appeal, Claim
 from graph.context import Context, Info, current_context, enter, leave
@@ -269,7 +270,7 @@ class Subscription:
         await _finish(socket, ctx)
         if not allowed:
             raise Forbidden("Only those who decide appeals follow their deadlines.")
-        topics = frozenset({"appeal.deadline_approaching"})
+        topics = frozenset({outbox.DEADLINE_TOPIC})
         async for ctx, event in deliveries(socket, topics, start):
             row = await ctx.loader(ld.AppealByIdLoader).load(UUID(event.payload["appeal_id"]))
             if row is not None and ctx.authorizer.allowed(ctx.principal, "decide",

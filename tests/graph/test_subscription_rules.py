@@ -5,6 +5,7 @@ reading. Against real server processes and the real database."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 import uuid
@@ -313,19 +314,32 @@ def _db_id(global_id: str) -> str:
     return base64.urlsafe_b64decode(global_id + "==").decode().split(":")[1]
 
 
-async def test_phi_pushed_is_audited_like_a_read(servers, token_for, engine):
-    clinical = __import__("gql").gql(
-        "subscription { claimStatusChanged { cursor claim { id diagnosisCodes } } }"
-    )
+CLINICAL = "subscription { claimStatusChanged { cursor claim { id diagnosisCodes } } }"
+
+
+async def _own_claim(engine):
+    """One of the subscriber's own claims (not a dependent's)."""
     async with engine.connect() as conn:
-        claim = (await conn.execute(text(
+        return (await conn.execute(text(
             "SELECT c.id FROM claims c JOIN members m ON m.id = c.member_id "
             "WHERE m.member_number = 'MBR-00000001' AND c.dependent_id IS NULL LIMIT 1"
         ))).scalar_one()  # fmt: skip
-    async with session(servers[0], token_for(FAMILY)) as s:
-        events = s.subscribe(clinical).__aiter__()
+
+
+@contextlib.asynccontextmanager
+async def _following_clinical(base: str, token: str):
+    """The family's subscriber following claim changes with a clinical field: the pending
+    next event, once the subscription is registered."""
+    async with session(base, token) as s:
+        events = s.subscribe(__import__("gql").gql(CLINICAL)).__aiter__()
         pending = asyncio.ensure_future(_next(events))
         await asyncio.sleep(0.5)
+        yield pending
+
+
+async def test_phi_pushed_is_audited_like_a_read(servers, token_for, engine):
+    claim = await _own_claim(engine)
+    async with _following_clinical(servers[0], token_for(FAMILY)) as pending:
         await _event(engine, claim, "audited")
         event = (await pending)["claimStatusChanged"]
         assert event["claim"]["diagnosisCodes"]
@@ -369,18 +383,8 @@ async def _refusing(engine, on: bool) -> None:
 
 
 async def test_an_event_whose_audit_is_refused_is_not_delivered(servers, token_for, engine):
-    clinical = __import__("gql").gql(
-        "subscription { claimStatusChanged { cursor claim { id diagnosisCodes } } }"
-    )
-    async with engine.connect() as conn:
-        claim = (await conn.execute(text(
-            "SELECT c.id FROM claims c JOIN members m ON m.id = c.member_id "
-            "WHERE m.member_number = 'MBR-00000001' AND c.dependent_id IS NULL LIMIT 1"
-        ))).scalar_one()  # fmt: skip
-    async with session(servers[0], token_for(FAMILY)) as s:
-        events = s.subscribe(clinical).__aiter__()
-        pending = asyncio.ensure_future(_next(events))
-        await asyncio.sleep(0.5)
+    claim = await _own_claim(engine)
+    async with _following_clinical(servers[0], token_for(FAMILY)) as pending:
         await _refusing(engine, True)
         try:
             await _event(engine, claim, "refused-audit")
