@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import time
+
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.util import await_
+
+# A pooled connection used this recently is handed out without a round trip to prove it
+# alive (HikariCP's alive-bypass window, for the same reason): see _alive.
+FRESH_SECONDS = 1.0
+_USED = "claimgraph.used"
+ALIVE = "SELECT 1"  # one round trip, in the simple protocol (nothing to prepare)
 
 
 def async_url(url: str) -> str:
@@ -37,15 +48,41 @@ def make_engine(
         server_settings["statement_timeout"] = str(statement_timeout_ms)
     if lock_timeout_ms:
         server_settings["lock_timeout"] = str(lock_timeout_ms)
-    return create_async_engine(
+    engine = create_async_engine(
         async_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_timeout=pool_timeout,
-        pool_pre_ping=True,
         pool_recycle=1800,
         # a statement's bound values (member ids, diagnosis codes, dates) never reach an
         # exception's message, so no traceback can carry them into a log
         hide_parameters=True,
         connect_args={"server_settings": server_settings},
     )
+    pool = engine.sync_engine.pool
+    event.listen(pool, "connect", _used)
+    event.listen(pool, "checkin", _used)
+    event.listen(pool, "checkout", _alive)
+    return engine
+
+
+def _used(dbapi_connection, record, *_) -> None:
+    record.info[_USED] = time.monotonic()
+
+
+def _alive(dbapi_connection, record, proxy) -> None:
+    """The pool's check on checkout, in place of SQLAlchemy's pre-ping (which costs three
+    round trips with asyncpg: BEGIN, an empty statement, ROLLBACK). A connection whose
+    socket the database closed (a restart, a terminated backend) is replaced at once, with
+    no round trip; one idle in the pool longer than FRESH_SECONDS is asked ALIVE first.
+    Either way a dead connection raises DisconnectionError here, and the pool opens a new
+    one for the same checkout, so the request never sees it."""
+    driver = dbapi_connection.driver_connection
+    if driver.is_closed():
+        raise DisconnectionError("the database closed this pooled connection")
+    if time.monotonic() - record.info.get(_USED, 0.0) < FRESH_SECONDS:
+        return
+    try:
+        await_(driver.execute(ALIVE))
+    except Exception as exc:  # noqa: BLE001 - any failure: this connection is not usable
+        raise DisconnectionError("a pooled connection did not answer") from exc

@@ -20,7 +20,12 @@ from tests.graph.conftest import app_with
 from tests.graph.test_idempotency import _claims_on, _post
 from tests.graph.test_submission import PROVIDER, SUBMIT, claim_input, maria  # noqa: F401
 
-LEASE = 1.0
+# The lease is also how long the request's own transaction may sit idle between two of its
+# statements before PostgreSQL ends it: a live retry must never come near it, even in a test
+# process starved of its core for a while (a full collection of a large heap, a busy second
+# pass of the suite beside it). At 1 s, a retry in one CI run was answered 503 after 1.16 s,
+# as such a pause would do.
+LEASE = 3.0
 # the claims here are Maria's office visits 200 to 257 days ago: dates no other test files on
 
 # where the fault strikes: inside the mutation's unit of work (before commit), when the answer
