@@ -43,8 +43,8 @@ def base(table: Table) -> Select:
 _KEPT = 2048
 
 
-def kept(store: OrderedDict, key: Any, pin: Any, make: Callable[[], Any]) -> Any:
-    """What `make()` gave the first time for `key`, from `store` (the newest _KEPT keys).
+def kept(store: OrderedDict, key: Any, pin: Any, make: Callable[[], Any], size: int = _KEPT) -> Any:
+    """What `make()` gave the first time for `key`, from `store` (the newest `size` keys).
     `pin` is kept with it: when the key is an object's id, pinning that object keeps the id
     its own for as long as the entry lives."""
     hit = store.get(key)
@@ -53,7 +53,7 @@ def kept(store: OrderedDict, key: Any, pin: Any, make: Callable[[], Any]) -> Any
         return hit[0]
     value = make()
     store[key] = (value, pin)
-    if len(store) > _KEPT:
+    if len(store) > size:
         store.popitem(last=False)
     return value
 

@@ -38,9 +38,11 @@ from graphql import (
     is_list_type,
     value_from_ast_untyped,
 )
-from strawberry.extensions import ValidationCache
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
 
 from db import faults
+from db.lazy import kept
 from graph.config import Settings
 from graph.errors import QueryTooComplex, ServiceUnavailable
 from graph.outage import TOO_SLOW
@@ -217,22 +219,20 @@ def _too_many(message: str, count: int, limit: int, node) -> GraphQLError:
     return GraphQLError(message, nodes=[node], extensions=extensions)
 
 
-class QueryBudget(ValidationCache):
+class QueryBudget(SchemaExtension):
     """Step 4 of a request: the operation's worst case is held against its role's budget
     before any rule or resolver runs (pricing takes a millisecond where the rules take tens
     on a large document), then the (cached) validation rules; what passes runs under the
     request deadline (a subscription only while it starts)."""
 
-    def __init__(self, *, settings: Settings, maxsize: int = 256) -> None:
-        super().__init__(maxsize=maxsize)
+    def __init__(self, *, settings: Settings) -> None:
+        super().__init__()
         self.settings = settings
 
     def on_validate(self):
+        ec = self.execution_context
         refusal = self._refusal()
-        if refusal is None:
-            yield from super().on_validate()
-            return
-        self.execution_context.pre_execution_errors = [refusal]
+        ec.pre_execution_errors = [refusal] if refusal is not None else _validated(ec)
         yield
 
     def _refusal(self) -> QueryTooComplex | None:
@@ -264,6 +264,20 @@ class QueryBudget(ValidationCache):
                 yield
         except TimeoutError:
             raise ServiceUnavailable(TOO_SLOW, reason="deadline") from None
+
+
+_VALIDATED: OrderedDict[tuple, tuple[list[GraphQLError], Any]] = OrderedDict()
+
+
+def _validated(ec) -> list[GraphQLError]:
+    """The rules' verdict on the document, remembered per (schema, document, rules) by
+    identity: the parser cache hands the same document object to every request with the
+    same text, and hashing a document by value (strawberry's ValidationCache) walks every
+    node of it each time. The entry pins what its key names, so no id is reused under it."""
+    schema, document, rules = ec.schema._schema, ec.graphql_document, tuple(ec.validation_rules)
+    key = (id(schema), id(document), *map(id, rules))
+    return kept(_VALIDATED, key, (schema, document, rules),
+                lambda: validate_document(schema, document, rules), size=256)  # fmt: skip
 
 
 _PRICES: OrderedDict[tuple, int] = OrderedDict()

@@ -202,7 +202,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             AuditTrail,
             lambda: ParserCache(maxsize=256),
             # the operation's cost against the role's budget, then the rules (cached)
-            lambda: QueryBudget(settings=settings, maxsize=256),
+            lambda: QueryBudget(settings=settings),
             lambda: AddValidationRules(rules),
             lambda: MaxTokensLimiter(max_token_count=4000),
         ],
