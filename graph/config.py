@@ -113,7 +113,7 @@ class Settings:
     claims_summary_snapshot_seconds: int = field(
         default_factory=lambda: _int("CLAIMS_SUMMARY_SNAPSHOT_SECONDS", 300)
     )
-    db_pool_size: int = field(default_factory=lambda: _int("DB_POOL_SIZE", 10))
+    db_pool_size: int = field(default_factory=lambda: _int("DB_POOL_SIZE", 20))
     # An external OpenID Connect provider (production sign-in), when both are set.
     oidc_issuer: str | None = field(default_factory=lambda: os.environ.get("OIDC_ISSUER") or None)
     oidc_jwks_url: str | None = field(

@@ -88,12 +88,14 @@ async def _start(info: Info) -> tuple[Socket, Context]:
 
 
 async def _finish(socket: Socket, ctx: Context) -> None:
-    """Write the audit rows of what was read and not yet written, and give the connection
-    back."""
+    """Give the connection back, then write the audit rows of what was read and not yet
+    written: the write takes a pooled connection of its own, which many deliveries waiting
+    on it while holding theirs could leave none for."""
     try:
-        await socket.hub.audit.append(ctx.audit.drain(ctx))
+        rows = ctx.audit.drain(ctx)
     finally:
         await ctx.db.close()
+    await socket.hub.audit.append(rows)
 
 
 class RowGate:

@@ -49,6 +49,9 @@ class SocketOperations(SchemaExtension):
             name = self.execution_context.operation_name or "subscription"
             ctx.audit.event(_DELIVERY, "Subscription", None, fields=[name[:64]])
         rows = ctx.audit.drain(ctx)
+        # the result is complete: its connection goes back before the audit write (which
+        # takes one of its own) is waited for (graph/subscriptions/api.py, _finish)
+        await ctx.db.close()
         if rows:
             try:  # with the rows of every other delivery being written at the same time
                 await self.execution_context.context.socket.hub.audit.append(rows)
