@@ -12,6 +12,7 @@ from sqlalchemy import ARRAY, Text, bindparam, text
 from sqlalchemy.dialects.postgresql import JSONB
 
 from db.crypto import keyring
+from db.session import RequestConnection
 from db.tables import audit_log
 
 _DEFAULTS = {"fields": [], "success": True, "break_glass": False}
@@ -101,8 +102,10 @@ class Appender:
     `append` starts a write; every `append` made while a write is under way waits for the
     next one, which takes all their rows in one statement and one transaction. Each caller
     returns only once its own rows are committed, and raises if their write failed, so an
-    answer still leaves only after its audit (fail closed). One event pushed to a hundred
-    subscribers is then a few statements and commits, not a hundred of each."""
+    answer still leaves only after its audit (fail closed); when a shared write fails, each
+    caller's rows are tried alone, so that only the callers whose own rows are refused fail.
+    One event pushed to a hundred subscribers, or thirty-two dashboards answered at once, is
+    then a few statements and commits, not one of each per answer."""
 
     def __init__(self, engine: Any) -> None:
         self._engine = engine
@@ -123,21 +126,38 @@ class Appender:
     async def _write_all(self) -> None:
         while self._waiting:
             batch, self._waiting = self._waiting, []
-            try:
-                async with self._engine.begin() as conn:
-                    self.statements += 1
-                    await write(conn, [row for rows, _ in batch for row in rows])
-            except Exception as exc:  # noqa: BLE001 - handed to every caller of this batch
-                outcome: BaseException | None = exc
-            else:
-                outcome = None
+            failed = await self._write([row for rows, _ in batch for row in rows])
+            if failed is not None and len(batch) > 1:
+                # one caller's rows must not sink the others': each tries alone (in an
+                # outage each fails as fast as the first did)
+                for rows, done in batch:
+                    _settle(done, await self._write(rows))
+                continue
             for _, done in batch:
-                if done.done():
-                    continue
-                if outcome is None:
-                    done.set_result(None)
-                else:
-                    done.set_exception(outcome)
+                _settle(done, failed)
+
+    async def _write(self, rows: list[dict[str, Any]]) -> Exception | None:
+        """One statement, its own transaction (no BEGIN and COMMIT round trips); the
+        failure, if any."""
+        try:
+            conn = RequestConnection(self._engine)
+            try:
+                self.statements += 1
+                await write(conn, rows)
+            finally:
+                await conn.close()
+        except Exception as exc:  # noqa: BLE001 - handed to the callers whose rows these are
+            return exc
+        return None
+
+
+def _settle(done: asyncio.Future, failed: Exception | None) -> None:
+    if done.done():
+        return
+    if failed is None:
+        done.set_result(None)
+    else:
+        done.set_exception(failed)
 
 
 def _retrieved(future: asyncio.Future) -> None:

@@ -92,6 +92,13 @@ class RequestConnection:
                 await self._conn.rollback()
 
     @property
+    def pending(self) -> bool:
+        """True while a transaction is open on it (held, or begun by a statement SQLAlchemy
+        ran): something of the request's own may then commit with its audit rows. Reads
+        sent straight to the driver (db/direct.py) open none."""
+        return self._held or (self._conn is not None and self._conn.in_transaction())
+
+    @property
     def lost(self) -> bool:
         """True when the connection broke under the request (its transaction went with it)."""
         return self._lost is not None or (self._conn is not None and self._conn.invalidated)

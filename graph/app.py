@@ -72,6 +72,7 @@ class AuthenticatedGraphQL:
         self.key = signing_key()
         self.tokens = VerifiedTokens(settings=settings, key=self.key)
         self.principals = PrincipalCache(engine)  # started and stopped by the app's lifespan
+        self.appender = hub.audit  # the audit rows of answers made at the same time, together
         self.graphql = _GraphQL(
             build_schema(settings),
             graphql_ide=None,  # no HTML here: the staff console is graph/console.py
@@ -118,6 +119,10 @@ class AuthenticatedGraphQL:
                 await response(scope, receive, send_and_note)
                 return
             context = request.state.context
+            # what the sign-in check read ends here: a query that then reads only straight
+            # from the driver holds no transaction, and its audit rows can be written with
+            # those of other answers (graph/audit.py, AuditTrail)
+            await db.commit()
             token = enter(context)
             try:
                 await run_once(self.graphql, context, scope, receive, send_and_note)
@@ -172,6 +177,7 @@ class AuthenticatedGraphQL:
             client_ip=request.client.host if request.client else None,
             user_agent=request.headers.get("user-agent"),
             local_user=not row.get("external", False),
+            appender=self.appender,
         )
         # the principal's own row is already here: `me` needs no second read
         context.loader(UserByIdLoader).prime(row["id"], row)

@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from graph.errors import ApiError
 
@@ -120,7 +121,22 @@ def _organisation(p) -> str | None:
 
 
 class AuditTrail(SchemaExtension):
-    """Writes the request's audit rows before the response leaves; fails closed."""
+    """Writes the request's audit rows before the response leaves; fails closed.
+
+    A query whose connection holds no open transaction (its reads went straight to the
+    driver, each its own) has nothing to commit with its rows: they are written together
+    with those of every other answer made at the same time (db/audit.Appender), and the
+    answer waits for that commit. Anything else (a mutation, a query that wrote through
+    its transaction) writes them in its own transaction, which then commits."""
+
+    def _alone(self, ctx) -> bool:
+        ec = self.execution_context
+        return (
+            ctx.appender is not None
+            and ec.graphql_document is not None
+            and ec.operation_type is OperationType.QUERY
+            and not ctx.db.pending
+        )
 
     async def on_operation(self):
         yield
@@ -136,8 +152,12 @@ class AuditTrail(SchemaExtension):
         from db import audit as audit_db
 
         try:
-            await audit_db.write(ctx.db, rows)
-            await ctx.db.commit()
+            if self._alone(ctx):
+                await ctx.db.close()  # nothing to commit with the rows: give it back first
+                await ctx.appender.append(rows)
+            else:
+                await audit_db.write(ctx.db, rows)
+                await ctx.db.commit()
         except Exception:  # noqa: BLE001 - any failure: no PHI leaves unaudited
             import logging
 

@@ -34,6 +34,9 @@ class Context:
     local_user: bool = True  # False for a user signed in at an external OIDC provider
     cost: int | None = None  # the operation's worst-case rows, as priced before it ran
     audit: AuditBuffer = field(default_factory=AuditBuffer)
+    # where a query's audit rows go when the request has nothing of its own to commit with
+    # them: written together with those of every answer made at the same time (group commit)
+    appender: Any = None
     _conditions: dict[str, ColumnElement[bool]] = field(default_factory=dict)
     _loaders: dict[type, Any] = field(default_factory=dict)
 

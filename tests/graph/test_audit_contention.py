@@ -1,10 +1,12 @@
-"""Audited reads in flight do not queue behind each other on the audit chain (issue 13.5).
+"""Audit writers in flight do not queue behind each other on the audit chain (issue 13.5).
 
-16 concurrent reads of 50 claims each (50 audit rows each) go through the ASGI app while
-another connection samples pg_stat_activity for backends waiting on a lock. With the chain
-of migration 0003 (one advisory lock per transaction, held to commit) the same load is
-measured as the control: the sampler sees the writers queue there, and none with the
-partitioned chain of migration 0012. The figures: bench/audit_chain.py.
+One process writes the audit rows of the answers it makes at the same time together (one
+writer: db/audit.Appender), so writers meet across processes and replicas. Here 16 writers
+append the 50 read rows of a 50-claim answer each, each in its own transaction on its own
+connection, while another connection samples pg_stat_activity for backends waiting on a
+lock. With the chain of migration 0003 (one advisory lock per transaction, held to commit)
+the same load is measured as the control: the sampler sees the writers queue there, and
+none with the partitioned chain of migration 0012. The figures: bench/audit_chain.py.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import asyncpg
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from tests.graph.test_audit import CLAIMS_50, _post
+from db import audit as audit_db
+from db.engine import make_engine
 
 CHAIN = importlib.import_module("migrations.versions.0012_audit_partitions")
 CURRENT = importlib.import_module("migrations.versions.0019_audit_chain_cost")
@@ -44,8 +47,22 @@ async def _connect(db_url: str) -> asyncpg.Connection:
     )
 
 
-async def _load_while_sampling(db_url, client, token_for, *, rounds: int = 3) -> dict:
-    """Run `rounds` bursts of 16 audited reads; (samples taken, lock waits seen by kind)."""
+def _read_rows(user: dict, claims: list, request_id: str) -> list[dict]:
+    """The audit rows of an adjudicator's answer that read these claims' diagnoses."""
+    return [
+        {"user_id": user["id"], "role": "adjudicator", "action": "read",
+         "resource_type": "Claim", "resource_id": c.id, "subject_member_id": c.member_id,
+         "fields": ["diagnosis_codes"], "purpose_of_use": "PAYMENT", "request_id": request_id}
+        for c in claims
+    ]  # fmt: skip
+
+
+async def _load_while_sampling(db_url, users, *, rounds: int = 3) -> dict:
+    """Run `rounds` bursts of 16 concurrent writers; (samples taken, lock waits by kind)."""
+    writers = make_engine(db_url, pool_size=16, max_overflow=0)
+    async with writers.connect() as conn:
+        claims = (await conn.execute(text("SELECT id, member_id FROM claims LIMIT 50"))).all()
+    user = users["adjudicator@example.com"]
     sampler = await _connect(db_url)
     done = asyncio.Event()
     seen: dict = {"samples": 0, "waits": {}}
@@ -57,32 +74,28 @@ async def _load_while_sampling(db_url, client, token_for, *, rounds: int = 3) ->
             seen["samples"] += 1
             await asyncio.sleep(0)
 
+    async def append(request_id: str) -> None:
+        async with writers.begin() as conn:
+            await audit_db.write(conn, _read_rows(user, claims, request_id))
+
     task = asyncio.create_task(sample())
     try:
         for r in range(rounds):
-            responses = await asyncio.gather(
-                *(
-                    _post(client, token_for, CLAIMS_50, as_="adjudicator@example.com",
-                          request_id=f"lock-{r}-{i}")
-                    for i in range(16)
-                )
-            )  # fmt: skip
-            assert all(len(x.json()["data"]["claims"]["edges"]) == 50 for x in responses)
+            await asyncio.gather(*(append(f"lock-{r}-{i}") for i in range(16)))
     finally:
         done.set()
         await task
         await sampler.close()
+        await writers.dispose()
     return seen
 
 
-async def test_concurrent_audited_reads_do_not_wait_on_the_chain(
-    db_url, engine, client, token_for, gql
-):
+async def test_concurrent_audit_writers_do_not_wait_on_the_chain(db_url, engine, users, gql):
     async with engine.begin() as conn:  # the control: the single chain of migration 0003
         await conn.execute(text(SINGLE_CHAIN))
     try:
-        await _load_while_sampling(db_url, client, token_for, rounds=1)  # warm-up
-        old = await _load_while_sampling(db_url, client, token_for)
+        await _load_while_sampling(db_url, users, rounds=1)  # warm-up
+        old = await _load_while_sampling(db_url, users)
     finally:
         async with engine.begin() as conn:
             await conn.execute(text(CURRENT.CHAIN))
@@ -94,7 +107,7 @@ async def test_concurrent_audited_reads_do_not_wait_on_the_chain(
                     "ORDER BY chain_pos DESC LIMIT 1) t WHERE h.partition = 0"
                 )
             )
-    new = await _load_while_sampling(db_url, client, token_for)
+    new = await _load_while_sampling(db_url, users)
     print("lock waits sampled: single chain", old, "partitioned", new)
     assert old["waits"].get("advisory", 0) > 0, old  # the sampler sees the old queue
     # none on the chain (advisory: 0003's lock; tuple/transactionid: a partition head's row);

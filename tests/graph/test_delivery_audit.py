@@ -61,6 +61,20 @@ async def test_a_refused_write_reaches_every_delivery_and_writes_nothing(engine)
     assert await _written(engine, prefix) == [f"{prefix}after"]
 
 
+async def test_rows_the_database_refuses_fail_their_own_caller_only(engine):
+    appender, prefix = Appender(engine), f"t-alone-{uuid.uuid4()}-"
+    refused = _row(f"{prefix}bad") | {"action": None}  # the column is NOT NULL
+    outcomes = await asyncio.gather(
+        appender.append([_row(f"{prefix}0")]),
+        appender.append([refused]),
+        appender.append([_row(f"{prefix}1")]),
+        return_exceptions=True,
+    )
+    assert outcomes[0] is None and outcomes[2] is None
+    assert isinstance(outcomes[1], Exception)
+    assert await _written(engine, prefix) == [f"{prefix}0", f"{prefix}1"]
+
+
 async def test_a_delivery_that_goes_away_leaves_the_others_written(engine):
     appender, prefix = Appender(engine), f"t-gone-{uuid.uuid4()}-"
     tasks = [asyncio.create_task(appender.append([_row(f"{prefix}{i}")])) for i in range(3)]

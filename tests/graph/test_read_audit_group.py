@@ -1,0 +1,55 @@
+"""The audit rows of queries answered at the same time are written together (graph/audit.py,
+AuditTrail; db/audit.Appender): fewer statements and commits than answers, and still no
+answer leaves before its own rows are committed."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from sqlalchemy import event
+
+from db import audit as audit_db
+from tests.graph.test_audit import _post, _rows
+
+CLAIMS = "{ claims(first: 3) { edges { node { id claimNumber diagnosisCodes } } } }"
+ANSWERS = 12
+
+
+async def test_queries_answered_together_share_their_audit_writes(
+    client, token_for, engine, monkeypatch
+):
+    real, writes = audit_db.write, []
+
+    async def first_write_slow(conn, rows):
+        writes.append(len(rows))
+        if len(writes) == 1:  # meanwhile the other answers are made and wait for the next
+            await asyncio.sleep(0.3)
+        await real(conn, rows)
+
+    monkeypatch.setattr(audit_db, "write", first_write_slow)
+    inserts: list[str] = []
+
+    def watch(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("INSERT INTO AUDIT_LOG"):
+            inserts.append(statement)
+
+    sync_engine = client._transport.app.state.engine.sync_engine
+    event.listen(sync_engine, "before_cursor_execute", watch)
+    committed_on_arrival: dict[str, int] = {}
+
+    async def read(request_id: str) -> None:
+        response = await _post(
+            client, token_for, CLAIMS, as_="adjudicator@example.com", request_id=request_id
+        )
+        assert len(response.json()["data"]["claims"]["edges"]) == 3, response.text
+        committed_on_arrival[request_id] = len(await _rows(engine, request_id))
+
+    try:
+        ids = [f"g-{uuid.uuid4()}" for _ in range(ANSWERS)]
+        await asyncio.gather(*(read(i) for i in ids))
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", watch)
+    assert committed_on_arrival == dict.fromkeys(ids, 3)  # each answer's rows, before it
+    assert len(inserts) == len(writes) < ANSWERS
+    assert sum(writes) == 3 * ANSWERS
