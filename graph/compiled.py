@@ -23,6 +23,8 @@ before, never differently. Errors are located and collected as graphql-core does
 from __future__ import annotations
 
 import asyncio
+from inspect import CO_ITERABLE_COROUTINE
+from types import CoroutineType, GeneratorType
 from typing import Any
 
 from graphql import GraphQLObjectType, GraphQLOutputType
@@ -33,9 +35,30 @@ from graph.fields import build
 from graph.plans import LeafPlan, RelationPlan, origin_of, plain_object, plan_of, to_nodes
 from graph.rows import built
 
+_AWAITABLE_TYPES: dict[type, bool] = {}
+
+
+def is_awaitable(value: Any) -> bool:
+    """What `await` accepts, decided once per type: a coroutine, or a type with __await__
+    (`await` looks it up on the type, never on the instance). graphql-core asks it of every
+    value it completes, and its `hasattr(value, "__await__")` on a record's object went
+    through that object's __getattr__ (the field policy's look-up) and an AttributeError
+    each time. A generator is asked per instance: only some are coroutines."""
+    kind = type(value)
+    known = _AWAITABLE_TYPES.get(kind)
+    if known is None:
+        if kind is GeneratorType:
+            return bool(value.gi_code.co_flags & CO_ITERABLE_COROUTINE)
+        known = _AWAITABLE_TYPES[kind] = kind is CoroutineType or hasattr(kind, "__await__")
+    return known
+
 
 class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's executor, with planned fields answered in place."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.is_awaitable = is_awaitable
 
     def _planning(self) -> bool:
         manager = self.middleware_manager
