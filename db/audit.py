@@ -8,9 +8,11 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, Text, bindparam, text
+from sqlalchemy import ARRAY, Boolean, Text, bindparam, text
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import UUID as PgUUID
 
+from db import faults
 from db.crypto import keyring
 from db.session import RequestConnection
 from db.tables import audit_log
@@ -81,9 +83,30 @@ def _joined(fields: list[str]) -> str:
 _CONVERT = {"fields": _joined} | dict.fromkeys(_JSON, json.dumps)
 
 
+def _writable(value: Any) -> Any:
+    """The value with every NUL replaced (U+FFFD): PostgreSQL's text and jsonb cannot hold
+    one, and a row that names what a client sent (an id's decoded type, a header) must be
+    written whatever the client put in it."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {_writable(k): _writable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_writable(v) for v in value]
+    return value
+
+
+# the columns a text can reach (ids and flags cannot hold a NUL)
+_TEXTUAL = frozenset(
+    name for name in _COLUMNS if not isinstance(audit_log.c[name].type, PgUUID | Boolean)
+)
+
+
 def _column(name: str, rows: list[dict[str, Any]]) -> list[Any]:
     default = _DEFAULTS.get(name)
     values = [r.get(name, default) for r in rows]
+    if name in _TEXTUAL:
+        values = [_writable(v) for v in values]
     convert = _CONVERT.get(name)
     return values if convert is None else [None if v is None else convert(v) for v in values]
 
@@ -102,8 +125,9 @@ class Appender:
     `append` starts a write; every `append` made while a write is under way waits for the
     next one, which takes all their rows in one statement and one transaction. Each caller
     returns only once its own rows are committed, and raises if their write failed, so an
-    answer still leaves only after its audit (fail closed); when a shared write fails, each
-    caller's rows are tried alone, so that only the callers whose own rows are refused fail.
+    answer still leaves only after its audit (fail closed). When the database refuses a row
+    of a shared write, each caller's rows are tried again on their own, so that only the
+    callers whose own rows are refused fail; in an outage every caller fails at once.
     One event pushed to a hundred subscribers, or thirty-two dashboards answered at once, is
     then a few statements and commits, not one of each per answer."""
 
@@ -127,14 +151,13 @@ class Appender:
         while self._waiting:
             batch, self._waiting = self._waiting, []
             failed = await self._write([row for rows, _ in batch for row in rows])
-            if failed is not None and len(batch) > 1:
-                # one caller's rows must not sink the others': each tries alone (in an
-                # outage each fails as fast as the first did)
-                for rows, done in batch:
-                    _settle(done, await self._write(rows))
+            if failed is None or len(batch) == 1 or _outage(failed):
+                for _, done in batch:
+                    _settle(done, failed)
                 continue
-            for _, done in batch:
-                _settle(done, failed)
+            # the database refused some row: one caller's rows must not sink the others'
+            for (_, done), outcome in zip(batch, await self._write_each(batch), strict=True):
+                _settle(done, outcome)
 
     async def _write(self, rows: list[dict[str, Any]]) -> Exception | None:
         """One statement, its own transaction (no BEGIN and COMMIT round trips); the
@@ -149,6 +172,34 @@ class Appender:
         except Exception as exc:  # noqa: BLE001 - handed to the callers whose rows these are
             return exc
         return None
+
+    async def _write_each(self, batch) -> list[Exception | None]:
+        """Each caller's rows in a savepoint of one transaction on one connection (a refusal
+        is immediate, so this takes a few milliseconds, not a pool wait per caller); what
+        each caller is told. Nothing counts as written unless the transaction commits."""
+        outcomes: list[Exception | None] = []
+        try:
+            async with self._engine.begin() as conn:
+                for rows, _ in batch:
+                    try:
+                        async with conn.begin_nested():
+                            self.statements += 1
+                            await write(conn, rows)
+                    except Exception as exc:  # noqa: BLE001 - this caller's rows refused
+                        if _outage(exc):
+                            raise
+                        outcomes.append(exc)
+                    else:
+                        outcomes.append(None)
+        except Exception as exc:  # noqa: BLE001 - nothing of the batch was committed
+            return [exc] * len(batch)
+        return outcomes
+
+
+def _outage(exc: Exception) -> bool:
+    """A failure of the database rather than of the rows: trying again row by row would
+    only wait again (a pool that gave no connection, a lost one, a statement stopped)."""
+    return faults.unavailable(exc) or faults.too_slow(exc)
 
 
 def _settle(done: asyncio.Future, failed: Exception | None) -> None:

@@ -59,6 +59,11 @@ class _GraphQL(CodedAnswers, OutageStatus, OrjsonAnswers, GraphQL):
         return getattr(request.state, "context", None)
 
 
+# The LISTEN connections each process holds for its life (the outbox's, graph/subscriptions/
+# hub.py, and the principal cache's), taken from the pool on top of DB_POOL_SIZE.
+LISTENERS = 2
+
+
 class AuthenticatedGraphQL:
     """Verifies the bearer token and loads the principal before any GraphQL runs."""
 
@@ -238,7 +243,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     # concurrent requests they took two thirds of the throughput of a small read.
     engine = make_engine(
         url,
-        pool_size=settings.db_pool_size,
+        pool_size=settings.db_pool_size + LISTENERS,
         max_overflow=0,
         statement_timeout_ms=settings.db_statement_timeout_ms,
         lock_timeout_ms=settings.db_lock_timeout_ms,

@@ -22,6 +22,13 @@ def _int(name: str, default: int) -> int:
     return _number(name, default, int, "an integer")
 
 
+def _at_least_one(name: str, default: int) -> int:
+    value = _int(name, default)
+    if value < 1:
+        raise SystemExit(f"{name} must be at least 1, got {value}")
+    return value
+
+
 def _float(name: str, default: float) -> float:
     return _number(name, default, float, "a number")
 
@@ -113,7 +120,7 @@ class Settings:
     claims_summary_snapshot_seconds: int = field(
         default_factory=lambda: _int("CLAIMS_SUMMARY_SNAPSHOT_SECONDS", 300)
     )
-    db_pool_size: int = field(default_factory=lambda: _int("DB_POOL_SIZE", 20))
+    db_pool_size: int = field(default_factory=lambda: _at_least_one("DB_POOL_SIZE", 20))
     # An external OpenID Connect provider (production sign-in), when both are set.
     oidc_issuer: str | None = field(default_factory=lambda: os.environ.get("OIDC_ISSUER") or None)
     oidc_jwks_url: str | None = field(

@@ -87,8 +87,9 @@ DESCRIPTIONS: dict[str, str] = {
     "closed and this many months more (late claims), then never revises it.",
     "claims_summary_snapshot_seconds": "How often `claimsSummaryChanged` looks for a newly "
     "released month.",
-    "db_pool_size": "Connections in each process's pool, opened as needed and then kept; "
-    "a request that finds them all busy waits for one (DB_POOL_TIMEOUT_SECONDS).",
+    "db_pool_size": "Connections in each process's pool for requests and background work, "
+    "opened as needed and then kept (two more are its LISTEN connections); a request that "
+    "finds them all busy waits for one (DB_POOL_TIMEOUT_SECONDS).",
     "oidc_issuer": "An external OpenID Connect provider's issuer; its tokens are accepted "
     "when this and `OIDC_JWKS_URL` are set.",
     "oidc_jwks_url": "Where that provider publishes its signing keys (JWKS).",

@@ -75,6 +75,26 @@ async def test_rows_the_database_refuses_fail_their_own_caller_only(engine):
     assert await _written(engine, prefix) == [f"{prefix}0", f"{prefix}1"]
 
 
+async def test_in_an_outage_every_delivery_fails_at_once_without_trying_each_alone():
+    import socket
+
+    from db.engine import make_engine
+
+    with socket.socket() as s:  # a port nothing listens on: the database is unreachable
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    down = make_engine(f"postgresql://postgres@127.0.0.1:{port}/none", pool_timeout=1)
+    appender = Appender(down)
+    try:
+        outcomes = await asyncio.gather(
+            *(appender.append([_row(f"t-down-{i}")]) for i in range(5)), return_exceptions=True
+        )
+    finally:
+        await down.dispose()
+    assert all(isinstance(o, Exception) for o in outcomes)
+    assert appender.statements == 1  # one write tried for all five, none again one by one
+
+
 async def test_a_delivery_that_goes_away_leaves_the_others_written(engine):
     appender, prefix = Appender(engine), f"t-gone-{uuid.uuid4()}-"
     tasks = [asyncio.create_task(appender.append([_row(f"{prefix}{i}")])) for i in range(3)]

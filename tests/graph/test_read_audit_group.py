@@ -5,6 +5,7 @@ answer leaves before its own rows are committed."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import uuid
 
 from sqlalchemy import event
@@ -53,3 +54,24 @@ async def test_queries_answered_together_share_their_audit_writes(
     assert committed_on_arrival == dict.fromkeys(ids, 3)  # each answer's rows, before it
     assert len(inserts) == len(writes) < ANSWERS
     assert sum(writes) == 3 * ANSWERS
+
+
+async def test_an_id_that_decodes_to_a_nul_is_audited_and_sinks_no_other_answer(
+    client, token_for, engine
+):
+    """PostgreSQL's text cannot hold a NUL: the lookup of such an id is audited with the
+    character replaced, and answers made beside it are written and sent as ever."""
+    probe = base64.b64encode(f"\x00Evil:{uuid.uuid4()}".encode()).decode()
+    query = f'{{ node(id: "{probe}") {{ id }} }}'
+    probe_id, reader_ids = f"nul-{uuid.uuid4()}", [f"nul-{uuid.uuid4()}" for _ in range(4)]
+    answers = await asyncio.gather(
+        _post(client, token_for, query, as_="adjudicator@example.com", request_id=probe_id),
+        *(_post(client, token_for, CLAIMS, as_="adjudicator@example.com", request_id=r)
+          for r in reader_ids),
+    )  # fmt: skip
+    assert answers[0].json()["errors"][0]["extensions"]["code"] == "NOT_FOUND", answers[0].text
+    (row,) = await _rows(engine, probe_id)
+    assert (row["action"], row["resource_type"]) == ("lookup_not_found", "\ufffdEvil")
+    for answer, request_id in zip(answers[1:], reader_ids, strict=True):
+        assert len(answer.json()["data"]["claims"]["edges"]) == 3, answer.text
+        assert len(await _rows(engine, request_id)) == 3
