@@ -145,7 +145,12 @@ class Appender:
         self._waiting.append((rows, done))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_all(), name="audit-appender")
-        await asyncio.shield(done)  # a caller that goes away leaves the others' write alone
+        try:
+            await asyncio.shield(done)  # a caller that goes away leaves the others' write alone
+        except asyncio.CancelledError:
+            # not taken by a write yet: its answer will never be sent, so nothing was read
+            self._waiting = [entry for entry in self._waiting if entry[1] is not done]
+            raise
 
     async def _write_all(self) -> None:
         while self._waiting:

@@ -102,3 +102,28 @@ async def test_a_delivery_that_goes_away_leaves_the_others_written(engine):
     tasks[0].cancel()  # its subscriber disconnected while the write was under way
     await asyncio.gather(*tasks, return_exceptions=True)
     assert sorted(await _written(engine, prefix)) == [f"{prefix}{i}" for i in range(3)]
+
+
+async def test_a_caller_gone_before_its_write_began_leaves_no_row(engine, monkeypatch):
+    """Its answer is never sent, so nothing of it was disclosed; a caller gone while its
+    write is under way is recorded (the row may already be committed)."""
+    from db import audit as audit_db
+
+    real, started = audit_db.write, asyncio.Event()
+
+    async def slow(conn, rows):
+        started.set()
+        await asyncio.sleep(0.2)
+        await real(conn, rows)
+
+    monkeypatch.setattr(audit_db, "write", slow)
+    appender, prefix = Appender(engine), f"t-before-{uuid.uuid4()}-"
+    first = asyncio.create_task(appender.append([_row(f"{prefix}a")]))
+    await started.wait()  # the first write is under way; the next callers queue
+    gone = asyncio.create_task(appender.append([_row(f"{prefix}b")]))
+    kept = asyncio.create_task(appender.append([_row(f"{prefix}c")]))
+    await asyncio.sleep(0)
+    gone.cancel()
+    await asyncio.gather(first, gone, kept, return_exceptions=True)
+    assert gone.cancelled()
+    assert await _written(engine, prefix) == [f"{prefix}a", f"{prefix}c"]
