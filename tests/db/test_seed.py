@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select, text
 
 from db import tables as t
@@ -23,6 +25,36 @@ FORMATS = {  # table, column -> the format people read
     ("payments", "payment_number"): r"PAY-\d{8}",
     ("employers", "group_number"): r"GRP-\d{6}",
 }
+
+
+@pytest.fixture(scope="module")
+def seeded_url(new_database) -> str:
+    """A database of this module's own, with the demo and nothing another test added: these
+    tests check every row of a kind (formats, sums, timelines), which is what the seed
+    makes only where no other test has written, whatever order the suite runs in."""
+    from db import migrate
+    from db.engine import make_engine
+
+    url = new_database()
+    migrate.upgrade(url)
+
+    async def load() -> None:
+        eng = make_engine(url, pool_size=1)
+        async with eng.begin() as conn:
+            await load_demo(conn)
+        await eng.dispose()
+
+    asyncio.run(load())
+    return url
+
+
+@pytest.fixture(scope="module")
+async def engine(seeded_url):
+    from db.engine import make_engine
+
+    eng = make_engine(seeded_url, pool_size=2)
+    yield eng
+    await eng.dispose()
 
 
 def _age(born: date) -> int:
