@@ -120,10 +120,15 @@ async def write(conn, rows: list[dict[str, Any]]) -> None:
     await (fetch(_APPEND, values) if fetch is not None else conn.execute(_APPEND, values))
 
 
+# Writes under way at once per process: while one waits for its commit to be flushed, the
+# next batch need not wait for it (each writer's rows go to a chain partition of its own).
+WRITERS = 2
+
+
 class Appender:
     """The audit rows of many small answers written together, as a group commit: the first
-    `append` starts a write; every `append` made while a write is under way waits for the
-    next one, which takes all their rows in one statement and one transaction. Each caller
+    `append` starts a write; every `append` made while WRITERS writes are under way waits
+    for the next one, which takes all their rows in one statement and one transaction. Each caller
     returns only once its own rows are committed, and raises if their write failed, so an
     answer still leaves only after its audit (fail closed). When the database refuses a row
     of a shared write, each caller's rows are tried again on their own, so that only the
@@ -131,10 +136,11 @@ class Appender:
     One event pushed to a hundred subscribers, or thirty-two dashboards answered at once, is
     then a few statements and commits, not one of each per answer."""
 
-    def __init__(self, engine: Any) -> None:
+    def __init__(self, engine: Any, *, writers: int = WRITERS) -> None:
         self._engine = engine
         self._waiting: list[tuple[list[dict[str, Any]], asyncio.Future]] = []
-        self._writer: asyncio.Task | None = None
+        self._writers: set[asyncio.Task] = set()
+        self._most = writers
         self.statements = 0
 
     async def append(self, rows: list[dict[str, Any]]) -> None:
@@ -143,8 +149,10 @@ class Appender:
         done = asyncio.get_running_loop().create_future()
         done.add_done_callback(_retrieved)  # also when its caller has gone
         self._waiting.append((rows, done))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write_all(), name="audit-appender")
+        if len(self._writers) < self._most:
+            writer = asyncio.create_task(self._write_all(), name="audit-appender")
+            self._writers.add(writer)
+            writer.add_done_callback(self._writers.discard)
         try:
             await asyncio.shield(done)  # a caller that goes away leaves the others' write alone
         except asyncio.CancelledError:

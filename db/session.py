@@ -27,6 +27,7 @@ class RequestConnection:
         self._lock = asyncio.Lock()
         self._lost: BaseException | None = None  # the outage that took the connection
         self._held = False
+        self._wrote = False  # a statement other than a SELECT ran (see `pending`)
         self.statements = 0
         self.units = 0  # units of work kept (released savepoints) since hold()
 
@@ -51,6 +52,7 @@ class RequestConnection:
                 raise
 
     async def execute(self, statement, parameters=None):
+        self._wrote = self._wrote or not getattr(statement, "is_select", False)
         async with self._statement() as conn:
             return await conn.execute(statement, parameters)
 
@@ -59,6 +61,7 @@ class RequestConnection:
         straight to the driver when db/direct.py could compile it, else through SQLAlchemy.
         Either way it runs in the request's transaction, when one is open, and SQLAlchemy's
         `before_cursor_execute` listeners hear it (the tests count statements with them)."""
+        self._wrote = self._wrote or not getattr(statement, "is_select", False)
         async with self._statement() as conn:
             form = direct_form(statement, conn.dialect)
             if form is None:
@@ -93,10 +96,11 @@ class RequestConnection:
 
     @property
     def pending(self) -> bool:
-        """True while a transaction is open on it (held, or begun by a statement SQLAlchemy
-        ran): something of the request's own may then commit with its audit rows. Reads
-        sent straight to the driver (db/direct.py) open none."""
-        return self._held or (self._conn is not None and self._conn.in_transaction())
+        """True when something of the request's own may commit with its audit rows: it is
+        held, or a statement other than a SELECT ran on it. A text() statement counts as one
+        whatever it says (`SELECT claim_status_tally_fold()` writes), unless declared a read
+        with `.columns(...)`. A request that only read has nothing to commit."""
+        return self._held or self._wrote
 
     @property
     def lost(self) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ARRAY, String, Table, bindparam, text
+from sqlalchemy import ARRAY, BigInteger, String, Table, bindparam, text
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter, ColumnElement
 
@@ -21,11 +21,15 @@ from db.tables import claims
 # table → the column tallied
 TALLIED: dict[Table, str] = {claims: "status"}
 
-_COUNT = text(
-    "SELECT coalesce(sum(n), 0) AS n FROM ("
-    "SELECT n FROM claim_status_tally WHERE status = ANY(:values) "
-    "UNION ALL SELECT n FROM claim_status_tally_changes WHERE status = ANY(:values)) AS kept"
-).bindparams(bindparam("values", type_=ARRAY(String)))
+_COUNT = (
+    text(
+        "SELECT coalesce(sum(n), 0) AS n FROM ("
+        "SELECT n FROM claim_status_tally WHERE status = ANY(:values) "
+        "UNION ALL SELECT n FROM claim_status_tally_changes WHERE status = ANY(:values)) AS kept"
+    )
+    .bindparams(bindparam("values", type_=ARRAY(String)))
+    .columns(n=BigInteger)
+)  # a read
 
 _FOLD = text("SELECT claim_status_tally_fold() AS moved")
 

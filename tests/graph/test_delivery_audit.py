@@ -117,7 +117,7 @@ async def test_a_caller_gone_before_its_write_began_leaves_no_row(engine, monkey
         await real(conn, rows)
 
     monkeypatch.setattr(audit_db, "write", slow)
-    appender, prefix = Appender(engine), f"t-before-{uuid.uuid4()}-"
+    appender, prefix = Appender(engine, writers=1), f"t-before-{uuid.uuid4()}-"
     first = asyncio.create_task(appender.append([_row(f"{prefix}a")]))
     await started.wait()  # the first write is under way; the next callers queue
     gone = asyncio.create_task(appender.append([_row(f"{prefix}b")]))

@@ -75,3 +75,19 @@ async def test_an_id_that_decodes_to_a_nul_is_audited_and_sinks_no_other_answer(
     for answer, request_id in zip(answers[1:], reader_ids, strict=True):
         assert len(answer.json()["data"]["claims"]["edges"]) == 3, answer.text
         assert len(await _rows(engine, request_id)) == 3
+
+
+async def test_a_query_that_only_read_through_sqlalchemy_uses_the_group_commit_too(
+    client, token_for, engine
+):
+    """The payer queue's page is read through SQLAlchemy (its columns are converted), which
+    opens a transaction; having written nothing, it still has nothing to commit with its
+    audit rows, and they go with the others'."""
+    appender = client._transport.app.state.hub.audit
+    before, request_id = appender.statements, f"q-{uuid.uuid4()}"
+    query = "{ claimQueue(first: 3) { edges { node { id member { firstName } } } } }"
+    answer = await _post(client, token_for, query, as_="adjudicator@example.com",
+                         request_id=request_id)  # fmt: skip
+    assert len(answer.json()["data"]["claimQueue"]["edges"]) == 3, answer.text
+    assert appender.statements == before + 1
+    assert {r["resource_type"] for r in await _rows(engine, request_id)} == {"Member"}
