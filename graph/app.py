@@ -124,9 +124,8 @@ class AuthenticatedGraphQL:
                 await response(scope, receive, send_and_note)
                 return
             context = request.state.context
-            # what the sign-in check read ends here: a query that then reads only straight
-            # from the driver holds no transaction, and its audit rows can be written with
-            # those of other answers (graph/audit.py, AuditTrail)
+            # what the sign-in check did ends here, before the operation (which may be a
+            # query whose audit rows go with those of other answers: graph/audit.py)
             await db.commit()
             token = enter(context)
             try:

@@ -123,11 +123,11 @@ def _organisation(p) -> str | None:
 class AuditTrail(SchemaExtension):
     """Writes the request's audit rows before the response leaves; fails closed.
 
-    A query whose connection holds no open transaction (its reads went straight to the
-    driver, each its own) has nothing to commit with its rows: they are written together
-    with those of every other answer made at the same time (db/audit.Appender), and the
-    answer waits for that commit. Anything else (a mutation, a query that wrote through
-    its transaction) writes them in its own transaction, which then commits."""
+    A query that only read (db/session.py, `pending`) has nothing to commit with its rows:
+    its connection goes back, and the rows are written together with those of every other
+    answer made at the same time (db/audit.Appender); the answer waits for that commit.
+    Anything else (a mutation, a query that wrote) writes them in its own transaction,
+    which then commits."""
 
     def _alone(self, ctx) -> bool:
         ec = self.execution_context
