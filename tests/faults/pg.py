@@ -63,7 +63,9 @@ class PrivatePostgres:
                 shutil.chown(signal, self.user)
         else:
             signal.unlink(missing_ok=True)
-        options = f"-h 127.0.0.1 -p {self.port} -k {self.root} -c fsync=off"
+        # prepared transactions: a lock that outlives every session (test_outage.py)
+        options = (f"-h 127.0.0.1 -p {self.port} -k {self.root} -c fsync=off "
+                   "-c max_prepared_transactions=4")  # fmt: skip
         if standby:
             options += " -c hot_standby=off"
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options,
