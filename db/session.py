@@ -37,8 +37,10 @@ class RequestConnection:
         return self._conn
 
     @contextlib.asynccontextmanager
-    async def _statement(self):
-        """The connection, for one statement at a time; an outage marks the request lost."""
+    async def _statement(self, statement):
+        """The connection, for `statement` alone meanwhile; an outage marks the request
+        lost, and anything but a SELECT marks it as having written (see `pending`)."""
+        self._wrote = self._wrote or not getattr(statement, "is_select", False)
         async with self._lock:
             if self._lost is not None:  # never a second connection mid-request: the first
                 raise DatabaseUnavailable("the request's connection was lost") from self._lost
@@ -52,8 +54,7 @@ class RequestConnection:
                 raise
 
     async def execute(self, statement, parameters=None):
-        self._wrote = self._wrote or not getattr(statement, "is_select", False)
-        async with self._statement() as conn:
+        async with self._statement(statement) as conn:
             return await conn.execute(statement, parameters)
 
     async def fetch(self, statement, parameters=None) -> list:
@@ -61,8 +62,7 @@ class RequestConnection:
         straight to the driver when db/direct.py could compile it, else through SQLAlchemy.
         Either way it runs in the request's transaction, when one is open, and SQLAlchemy's
         `before_cursor_execute` listeners hear it (the tests count statements with them)."""
-        self._wrote = self._wrote or not getattr(statement, "is_select", False)
-        async with self._statement() as conn:
+        async with self._statement(statement) as conn:
             form = direct_form(statement, conn.dialect)
             if form is None:
                 return list((await conn.execute(statement, parameters)).mappings())

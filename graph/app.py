@@ -124,9 +124,6 @@ class AuthenticatedGraphQL:
                 await response(scope, receive, send_and_note)
                 return
             context = request.state.context
-            # what the sign-in check did ends here, before the operation (which may be a
-            # query whose audit rows go with those of other answers: graph/audit.py)
-            await db.commit()
             token = enter(context)
             try:
                 await run_once(self.graphql, context, scope, receive, send_and_note)

@@ -85,9 +85,8 @@ def new_database(server_url):
             pass
 
 
-@pytest.fixture(scope="session")
-def db_url(new_database) -> str:
-    """The shared test database: migrated, with the demo data."""
+def demo_database(new_database) -> str:
+    """A new throwaway database, migrated, with the demo data."""
     from db import migrate
 
     url = new_database()
@@ -104,6 +103,12 @@ def db_url(new_database) -> str:
 
     asyncio.run(load())
     return url
+
+
+@pytest.fixture(scope="session")
+def db_url(new_database) -> str:
+    """The shared test database: migrated, with the demo data."""
+    return demo_database(new_database)
 
 
 @pytest.fixture(scope="session")

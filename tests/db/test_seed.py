@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import date
 
@@ -14,6 +13,7 @@ from db.seed_bulk import ProviderPool, SeedBuilder, load_members
 from db.seed_demo import PERSONAS, load_demo
 from domain.enums import ClaimStatus, ClaimType, Priority
 from domain.identifiers import is_valid_npi
+from tests.conftest import demo_database
 
 COUNTED = ("members", "dependents", "providers", "employers", "claims", "appeals", "payments")
 FORMATS = {  # table, column -> the format people read
@@ -32,20 +32,7 @@ def seeded_url(new_database) -> str:
     """A database of this module's own, with the demo and nothing another test added: these
     tests check every row of a kind (formats, sums, timelines), which is what the seed
     makes only where no other test has written, whatever order the suite runs in."""
-    from db import migrate
-    from db.engine import make_engine
-
-    url = new_database()
-    migrate.upgrade(url)
-
-    async def load() -> None:
-        eng = make_engine(url, pool_size=1)
-        async with eng.begin() as conn:
-            await load_demo(conn)
-        await eng.dispose()
-
-    asyncio.run(load())
-    return url
+    return demo_database(new_database)
 
 
 @pytest.fixture(scope="module")

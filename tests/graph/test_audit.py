@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 
 import pytest
@@ -28,9 +29,9 @@ async def _rows(engine, request_id: str) -> list[dict]:
         return [dict(r) for r in result.mappings()]
 
 
-async def test_a_list_of_50_claims_leaves_50_rows_written_in_one_statement(
-    client, token_for, engine, users, count_statements
-):
+@contextlib.contextmanager
+def audit_inserts(client):
+    """The audit INSERT statements the client's app sends meanwhile."""
     from sqlalchemy import event
 
     inserts: list[str] = []
@@ -42,12 +43,19 @@ async def test_a_list_of_50_claims_leaves_50_rows_written_in_one_statement(
     sync_engine = client._transport.app.state.engine.sync_engine
     event.listen(sync_engine, "before_cursor_execute", watch)
     try:
+        yield inserts
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", watch)
+
+
+async def test_a_list_of_50_claims_leaves_50_rows_written_in_one_statement(
+    client, token_for, engine, users, count_statements
+):
+    with audit_inserts(client) as inserts:
         request_id = f"t-{uuid.uuid4()}"
         response = await _post(
             client, token_for, CLAIMS_50, as_="adjudicator@example.com", request_id=request_id
         )
-    finally:
-        event.remove(sync_engine, "before_cursor_execute", watch)
     assert len(response.json()["data"]["claims"]["edges"]) == 50
     rows = await _rows(engine, request_id)
     assert len(rows) == 50 and len(inserts) == 1

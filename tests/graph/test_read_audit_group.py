@@ -8,10 +8,8 @@ import asyncio
 import base64
 import uuid
 
-from sqlalchemy import event
-
 from db import audit as audit_db
-from tests.graph.test_audit import _post, _rows
+from tests.graph.test_audit import _post, _rows, audit_inserts
 
 CLAIMS = "{ claims(first: 3) { edges { node { id claimNumber diagnosisCodes } } } }"
 ANSWERS = 12
@@ -29,14 +27,6 @@ async def test_queries_answered_together_share_their_audit_writes(
         await real(conn, rows)
 
     monkeypatch.setattr(audit_db, "write", first_write_slow)
-    inserts: list[str] = []
-
-    def watch(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith("INSERT INTO AUDIT_LOG"):
-            inserts.append(statement)
-
-    sync_engine = client._transport.app.state.engine.sync_engine
-    event.listen(sync_engine, "before_cursor_execute", watch)
     committed_on_arrival: dict[str, int] = {}
 
     async def read(request_id: str) -> None:
@@ -46,11 +36,9 @@ async def test_queries_answered_together_share_their_audit_writes(
         assert len(response.json()["data"]["claims"]["edges"]) == 3, response.text
         committed_on_arrival[request_id] = len(await _rows(engine, request_id))
 
-    try:
+    with audit_inserts(client) as inserts:
         ids = [f"g-{uuid.uuid4()}" for _ in range(ANSWERS)]
         await asyncio.gather(*(read(i) for i in ids))
-    finally:
-        event.remove(sync_engine, "before_cursor_execute", watch)
     assert committed_on_arrival == dict.fromkeys(ids, 3)  # each answer's rows, before it
     assert len(inserts) == len(writes) < ANSWERS
     assert sum(writes) == 3 * ANSWERS
